@@ -80,16 +80,18 @@ Status write_model(fb::ModelT model, const SegmentData& segments, std::vector<ui
   flatbuffers::FlatBufferBuilder first;
   pack(&first);
   size_t offset = align_up(first.GetSize());
+  size_t end = first.GetSize();  // The file ends with the last segment: no trailing padding.
   for (size_t i = 0; i < segments.size(); ++i) {
     model.segments[i] = fb::Segment(offset, segments[i].size());
-    offset = align_up(offset + segments[i].size());
+    end = offset + segments[i].size();
+    offset = align_up(end);
   }
   flatbuffers::FlatBufferBuilder second;
   pack(&second);
   if (second.GetSize() != first.GetSize()) {
     return rt::make_status(ERT_BACKEND_ERROR, "writer: FlatBuffer size changed between passes");
   }
-  const size_t total = segments.empty() ? second.GetSize() : offset;
+  const size_t total = end;
   out->assign(total, 0);
   std::memcpy(out->data(), second.GetBufferPointer(), second.GetSize());
   for (size_t i = 0; i < segments.size(); ++i) {
