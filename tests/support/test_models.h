@@ -28,7 +28,23 @@ class AlignedBuffer {
 
 /// x [1,4,4,3] -> RELU -> a -> RELU6 -> y, plus one unused 48-byte constant "bias" (so the file
 /// has a segment). Inputs/outputs named "x" and "y".
+Status make_relu_chain_model(std::vector<uint8_t>* out);
+/// The same, for doctest tests: fails the calling test when the builder fails.
 std::vector<uint8_t> relu_chain_model();
+
+/// One graph that uses each of the 31 reference ops once or more: input "x" [1,8,8,4],
+/// outputs "y" [1,10] (softmax of a fully connected layer) and "mean" [1,8]. Weights come from a
+/// fixed seed.
+Status make_all_ops_model(std::vector<uint8_t>* out);
+std::vector<uint8_t> all_ops_model();
+
+/// Wraps an options table for ModelBuilder::add_op.
+template <typename T>
+fb::OpOptionsUnion options(T table) {
+  fb::OpOptionsUnion u;
+  u.Set(std::move(table));
+  return u;
+}
 
 /// Unpacks `file`, lets `mutate` change the model, packs it again in place of the original
 /// FlatBuffer (segments keep their offsets). Fails the calling test when the new FlatBuffer

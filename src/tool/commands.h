@@ -1,0 +1,26 @@
+// The subcommands of the ert tool. Each registers its options on a CLI11 app and runs.
+#ifndef ERT_TOOL_COMMANDS_H_
+#define ERT_TOOL_COMMANDS_H_
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "src/runtime/model.h"
+
+namespace ert::tool {
+
+/// Loads MODEL for a subcommand (a .ert file). On failure prints one line
+/// "ert CMD: MESSAGE" to stderr and returns null.
+std::unique_ptr<rt::Model> load_model_or_report(const char* command, const std::string& path);
+
+/// Prints "ert CMD: MESSAGE" to stderr and returns the exit code 1.
+int report_error(const char* command, const Status& status);
+
+void add_inspect_command(CLI::App& app, int* exit_code);
+void add_run_command(CLI::App& app, int* exit_code);
+
+}  // namespace ert::tool
+
+#endif  // ERT_TOOL_COMMANDS_H_

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The ert tool as a user meets it: help, outputs, JSON, and one-line errors with non-zero exits.
+# Needs $ERT (the binary) and $TMPDIR holding relu_chain.ert and all_ops.ert.
+set -u
+pass=0
+fail=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed.
+  local what=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+for cmd in inspect run; do
+  check "$cmd --help exits 0 and shows examples" bash -c "'$ERT' $cmd --help | grep -q Examples"
+done
+check "--version names edgert" bash -c "'$ERT' --version | grep -q '^edgert '"
+
+"$ERT" inspect "$TMPDIR/all_ops.ert" > "$out/inspect.txt"
+check "inspect exits 0" test $? -eq 0
+check "inspect lists 31 operators" grep -q '^operators: 31' "$out/inspect.txt"
+check "inspect shows arena, bound and naive sum" grep -q 'arena: [0-9]* bytes (lower bound for this order [0-9]*, naive sum [0-9]*)' "$out/inspect.txt"
+check "inspect shows the input" grep -q 'input  x .*f32  \[1,8,8,4\]' "$out/inspect.txt"
+
+"$ERT" inspect "$TMPDIR/all_ops.ert" --json > "$out/inspect.json"
+check "inspect --json is JSON with the figures" python3 -c "
+import json, sys
+j = json.load(open('$out/inspect.json'))
+assert j['operators'] == 31, j['operators']
+assert j['ops_by_type']['CONV_2D'] == 1
+assert j['arena_lower_bound'] <= j['arena_bytes'] <= j['arena_naive_bytes']
+assert j['inputs'][0]['shape'] == [1, 8, 8, 4]
+assert [o['name'] for o in j['outputs']] == ['y', 'mean']
+"
+
+"$ERT" run "$TMPDIR/relu_chain.ert" --seed 3 --output-dir "$out" > "$out/run.txt"
+check "run exits 0" test $? -eq 0
+check "run writes y.npy equal to relu6 of a seeded input in [-1,1)" python3 -c "
+import numpy as np
+y = np.load('$out/y.npy')
+assert y.shape == (1, 4, 4, 3) and y.dtype == np.float32
+assert y.min() >= 0 and y.max() < 1 and (y == 0).any() and (y > 0).any()
+"
+np_in="$out/x.npy"
+python3 -c "import numpy as np; np.save('$np_in', np.linspace(-8, 8, 96, dtype=np.float32).reshape(2, 4, 4, 3))"
+"$ERT" run "$TMPDIR/relu_chain.ert" --input "x=$np_in" --output-dir "$out" > /dev/null
+check "run with an input file (and a new batch size) computes relu6" python3 -c "
+import numpy as np
+x = np.load('$np_in'); y = np.load('$out/y.npy')
+assert y.shape == (2, 4, 4, 3)
+assert np.array_equal(y, np.clip(x, 0, 6))
+"
+
+# Errors: one line on stderr, naming the file, non-zero exit.
+err=$("$ERT" inspect /no/such/file.ert 2>&1 >/dev/null); rc=$?
+check "missing file: non-zero exit" test $rc -ne 0
+check "missing file: one line naming the file" bash -c "[ \$(printf '%s\n' \"$err\" | wc -l) -eq 1 ] && printf '%s' \"$err\" | grep -q '^ert inspect: /no/such/file.ert: cannot open'"
+head -c 300 "$TMPDIR/all_ops.ert" > "$out/truncated.ert"
+err=$("$ERT" run "$out/truncated.ert" 2>&1 >/dev/null); rc=$?
+check "truncated file: non-zero exit" test $rc -ne 0
+check "truncated file: the message says why" bash -c "printf '%s' \"$err\" | grep -q 'ert run: $out/truncated.ert: .*malformed'"
+printf 'NOT A MODEL AT ALL' > "$out/text.ert"
+err=$("$ERT" inspect "$out/text.ert" 2>&1 >/dev/null); rc=$?
+check "wrong identifier: the message says so" bash -c "[ $rc -ne 0 ] && printf '%s' \"$err\" | grep -q 'not an .ert file'"
+err=$("$ERT" run "$TMPDIR/relu_chain.ert" --input "nosuch=$np_in" 2>&1 >/dev/null); rc=$?
+check "unknown input name is reported" bash -c "[ $rc -ne 0 ] && printf '%s' \"$err\" | grep -q \"no input named 'nosuch'\""
+err=$("$ERT" frobnicate 2>&1 >/dev/null); rc=$?
+check "unknown subcommand: non-zero exit, one line" bash -c "[ $rc -ne 0 ] && [ \$(printf '%s\n' \"$err\" | wc -l) -eq 1 ]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
