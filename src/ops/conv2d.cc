@@ -1,13 +1,197 @@
-// TEMPORARY STUB: being implemented; replace the whole file.
+// CONV_2D: NHWC convolution with an OHWI filter, optional bias, stride, dilation, SAME/VALID/
+// EXPLICIT padding and groups, as TFLite defines it. Runs kernels/conv2d.h.
+//
+// prepare():
+//   1. Tensors: 2 or 3 inputs (bias optional or -1), 1 output, all f32; input and filter rank 4,
+//      bias rank 1 with one value per output channel.
+//   2. Options: present, known padding mode, strides and dilations >= 1, explicit padding
+//      present and non-negative when the mode is EXPLICIT.
+//   3. Channels: the input's channels a positive multiple of the filter's (groups), the filter's
+//      output channels a multiple of the groups.
+//   4. Geometry per axis in 64 bits; the window must fit; the output shape must fit the caps.
+#include "kernels/conv2d.h"
 #include "src/ops/ops.h"
+#include "src/runtime/limits.h"
 
 namespace ert::rt {
 namespace {
-class StubOp : public Op {
+
+// Stores the output shape after checking it against the runtime's caps. All dims are >= 0.
+Status set_output_shape(const OpContext& ctx, const int64_t* dims, int rank) {
+  kernels::Shape shape;
+  shape.rank = rank;
+  int64_t count = 1;
+  for (int i = 0; i < rank; ++i) {
+    if (dims[i] > kMaxDim) {
+      return ctx.fail(ERT_UNSUPPORTED, "output dim %d would be %lld, above the limit of %lld", i,
+                      (long long)dims[i], (long long)kMaxDim);
+    }
+    shape.dims[i] = int32_t(dims[i]);
+    count *= dims[i];  // Cannot overflow: count <= 2^31 and dims[i] <= 2^30 here.
+    if (count > kMaxElements) {
+      return ctx.fail(ERT_UNSUPPORTED, "output would have more than %lld elements",
+                      (long long)kMaxElements);
+    }
+  }
+  ctx.output(0)->shape = shape;
+  return Status();
+}
+
+// Output size and padding of one spatial axis ("height" or "width"); fails when the dilated
+// window is beyond the caps or does not fit in the padded input.
+Status resolve_axis(const OpContext& ctx, const char* axis, fb::Padding padding, int64_t in,
+                    int64_t k, int64_t stride, int64_t dilation, int64_t explicit_before,
+                    int64_t explicit_after, kernels::ConvAxis* out) {
+  const int64_t effective_k = kernels::effective_kernel_size64(k, dilation);
+  if (effective_k > kMaxDim) {
+    return ctx.fail(ERT_UNSUPPORTED, "filter %s %lld with dilation %lld spans %lld, above %lld",
+                    axis, (long long)k, (long long)dilation, (long long)effective_k,
+                    (long long)kMaxDim);
+  }
+  if (padding == fb::Padding::SAME) {
+    *out = kernels::conv_axis_same(in, stride, effective_k);
+  } else if (padding == fb::Padding::VALID) {
+    *out = kernels::conv_axis_explicit(in, stride, effective_k, 0, 0);
+  } else {
+    *out = kernels::conv_axis_explicit(in, stride, effective_k, explicit_before, explicit_after);
+  }
+  if (out->out < 1) {
+    return ctx.fail(ERT_INVALID_MODEL,
+                    "filter %s %lld (dilated: %lld) does not fit the input %s %lld padded by "
+                    "%lld + %lld",
+                    axis, (long long)k, (long long)effective_k, axis, (long long)in,
+                    (long long)out->before, (long long)out->after);
+  }
+  return Status();
+}
+
+class Conv2DOp : public Op {
  public:
-  Status prepare(const OpContext& ctx) override { return ctx.fail(ERT_UNSUPPORTED, "not implemented yet"); }
-  Status run(const OpContext& ctx) override { return ctx.fail(ERT_UNSUPPORTED, "not implemented yet"); }
+  Status prepare(const OpContext& ctx) override {
+    // Step 1: tensors.
+    ERT_RETURN_IF_ERROR(ctx.expect_counts(2, 3, 1));
+    ERT_RETURN_IF_ERROR(ctx.expect_present(0));
+    ERT_RETURN_IF_ERROR(ctx.expect_present(1));
+    const Tensor& input = *ctx.input(0);
+    const Tensor& filter = *ctx.input(1);
+    const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(input, "input 0", ERT_F32));
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(filter, "filter", ERT_F32));
+    if (bias != nullptr) ERT_RETURN_IF_ERROR(ctx.expect_dtype(*bias, "bias", ERT_F32));
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(*ctx.output(0), "output 0", ERT_F32));
+    ERT_RETURN_IF_ERROR(ctx.expect_rank(input, "input 0", 4, 4));
+    ERT_RETURN_IF_ERROR(ctx.expect_rank(filter, "filter", 4, 4));
+    if (bias != nullptr) ERT_RETURN_IF_ERROR(ctx.expect_rank(*bias, "bias", 1, 1));
+    char buf[96];
+    const kernels::Shape& is = input.shape;
+    const kernels::Shape& fs = filter.shape;
+    if (is[0] < 0 || is[1] < 1 || is[2] < 1 || is[3] < 1) {
+      return ctx.fail(ERT_INVALID_MODEL,
+                      "input 0 (tensor %d '%s') has shape %s; height, width and channels must "
+                      "be at least 1",
+                      input.index, input.name, shape_string(is, buf, sizeof(buf)));
+    }
+    if (fs[0] < 1 || fs[1] < 1 || fs[2] < 1 || fs[3] < 1) {
+      return ctx.fail(ERT_INVALID_MODEL,
+                      "filter (tensor %d '%s') has shape %s; every dim must be at "
+                      "least 1",
+                      filter.index, filter.name, shape_string(fs, buf, sizeof(buf)));
+    }
+
+    // Step 2: options.
+    const fb::Conv2DOptions* options = nullptr;
+    ERT_RETURN_IF_ERROR(ctx.options(&options));
+    const fb::Padding padding = options->padding();
+    if (padding != fb::Padding::SAME && padding != fb::Padding::VALID &&
+        padding != fb::Padding::EXPLICIT) {
+      return ctx.fail(ERT_INVALID_MODEL, "unknown padding mode %d", int(padding));
+    }
+    if (options->stride_h() < 1 || options->stride_w() < 1) {
+      return ctx.fail(ERT_INVALID_MODEL, "strides must be at least 1, got %d x %d",
+                      options->stride_h(), options->stride_w());
+    }
+    if (options->dilation_h() < 1 || options->dilation_w() < 1) {
+      return ctx.fail(ERT_INVALID_MODEL, "dilations must be at least 1, got %d x %d",
+                      options->dilation_h(), options->dilation_w());
+    }
+    fb::ExplicitPadding pads;
+    if (padding == fb::Padding::EXPLICIT) {
+      if (options->explicit_padding() == nullptr) {
+        return ctx.fail(ERT_INVALID_MODEL, "padding is EXPLICIT but explicit_padding is missing");
+      }
+      pads = *options->explicit_padding();
+      if (pads.top() < 0 || pads.bottom() < 0 || pads.left() < 0 || pads.right() < 0) {
+        return ctx.fail(ERT_INVALID_MODEL,
+                        "explicit padding must be non-negative, got top %d bottom %d left %d "
+                        "right %d",
+                        pads.top(), pads.bottom(), pads.left(), pads.right());
+      }
+    }
+
+    // Step 3: channels and groups. TFLite allows a filter with fewer input channels than the
+    // input: the input's channels then split into groups, each seen by Co / groups filters.
+    const int32_t in_c = is[3];
+    const int32_t out_c = fs[0];
+    const int32_t filter_c = fs[3];
+    if (in_c % filter_c != 0) {
+      return ctx.fail(ERT_INVALID_MODEL,
+                      "input 0 has %d channels, not a multiple of the filter's %d input channels",
+                      in_c, filter_c);
+    }
+    const int32_t groups = in_c / filter_c;
+    if (out_c % groups != 0) {
+      return ctx.fail(ERT_INVALID_MODEL,
+                      "filter has %d output channels, not a multiple of the %d groups (input "
+                      "channels %d / filter input channels %d)",
+                      out_c, groups, in_c, filter_c);
+    }
+    if (bias != nullptr && bias->shape[0] != out_c) {
+      return ctx.fail(ERT_INVALID_MODEL,
+                      "bias (tensor %d '%s') has %d values, needs %d (the filter's "
+                      "output channels)",
+                      bias->index, bias->name, bias->shape[0], out_c);
+    }
+
+    // Step 4: geometry and output shape.
+    kernels::ConvAxis rows;
+    kernels::ConvAxis cols;
+    ERT_RETURN_IF_ERROR(resolve_axis(ctx, "height", padding, is[1], fs[1], options->stride_h(),
+                                     options->dilation_h(), pads.top(), pads.bottom(), &rows));
+    ERT_RETURN_IF_ERROR(resolve_axis(ctx, "width", padding, is[2], fs[2], options->stride_w(),
+                                     options->dilation_w(), pads.left(), pads.right(), &cols));
+    const int64_t out_dims[4] = {is[0], rows.out, cols.out, out_c};
+    ERT_RETURN_IF_ERROR(set_output_shape(ctx, out_dims, 4));
+
+    // Paddings fit int32: explicit ones come from int32 fields, SAME ones are below the
+    // effective kernel size, which resolve_axis capped at kMaxDim.
+    params_.stride_h = options->stride_h();
+    params_.stride_w = options->stride_w();
+    params_.dilation_h = options->dilation_h();
+    params_.dilation_w = options->dilation_w();
+    params_.padding_h = {int32_t(rows.before), int32_t(rows.after)};
+    params_.padding_w = {int32_t(cols.before), int32_t(cols.after)};
+    params_.activation = ctx.activation();
+    return Status();
+  }
+
+  Status run(const OpContext& ctx) override {
+    const Tensor& input = *ctx.input(0);
+    const Tensor& filter = *ctx.input(1);
+    const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+    Tensor& output = *ctx.output(0);
+    kernels::conv2d_f32(params_, input.shape, input.data_as<const float>(), filter.shape,
+                        filter.data_as<const float>(),
+                        bias != nullptr ? bias->data_as<const float>() : nullptr, output.shape,
+                        output.data_as<float>());
+    return Status();
+  }
+
+ private:
+  kernels::ConvParams params_;
 };
+
 }  // namespace
-std::unique_ptr<Op> make_conv2d_op() { return std::make_unique<StubOp>(); }
+
+std::unique_ptr<Op> make_conv2d_op() { return std::make_unique<Conv2DOp>(); }
+
 }  // namespace ert::rt
