@@ -36,6 +36,9 @@ std::unique_ptr<Op> make_relu_op(fb::OpCode code);      // relu.cc
 std::unique_ptr<Op> make_hard_swish_op();               // hard_swish.cc
 std::unique_ptr<Op> make_prelu_op();                    // prelu.cc
 std::unique_ptr<Op> make_leaky_relu_op();               // leaky_relu.cc
+std::unique_ptr<Op> make_quantize_op();                 // quantize.cc
+std::unique_ptr<Op> make_dequantize_op();               // dequantize.cc
+std::unique_ptr<Op> make_detection_postprocess_op();    // detection_postprocess.cc
 
 }  // namespace ert::rt
 

@@ -37,6 +37,9 @@ Status create_op(fb::OpCode code, std::unique_ptr<Op>* out) {
     case C::HARD_SWISH: *out = make_hard_swish_op(); break;
     case C::PRELU: *out = make_prelu_op(); break;
     case C::LEAKY_RELU: *out = make_leaky_relu_op(); break;
+    case C::QUANTIZE: *out = make_quantize_op(); break;
+    case C::DEQUANTIZE: *out = make_dequantize_op(); break;
+    case C::DETECTION_POSTPROCESS: *out = make_detection_postprocess_op(); break;
     default:
       return make_status(ERT_UNSUPPORTED, "op code %d is not known to this edgert version",
                          int(code));
