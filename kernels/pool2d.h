@@ -1,0 +1,122 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D on NHWC tensors, with TensorFlow Lite's semantics.
+//
+// For each output pixel (b, oy, ox) and channel c:
+//   1. Place the window: it spans filter_h x filter_w cells from input row oy * stride_h - pad_top
+//      and column ox * stride_w - pad_left.
+//   2. Clip the window to the input, so padded cells take no part: the average divides by the
+//      number of real cells only, and the max never sees a padding value.
+//   3. Reduce the cells (sum / count, or max) in float, then apply the fused activation clamp.
+#ifndef ERT_KERNELS_POOL2D_H_
+#define ERT_KERNELS_POOL2D_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "kernels/common.h"
+#include "kernels/shape.h"
+
+namespace ert::kernels {
+
+/// Window geometry of a pooling op. Padding is only the cells before the input; cells after it
+/// need no parameter because clipping to the input already ignores them.
+struct Pool2DParams {
+  int32_t stride_h = 1;
+  int32_t stride_w = 1;
+  int32_t filter_h = 1;
+  int32_t filter_w = 1;
+  int32_t pad_top = 0;
+  int32_t pad_left = 0;
+  ActivationRange activation;
+};
+
+namespace pool2d_internal {
+
+/// Input cells [begin, end) along one axis that the window of output position `o` covers.
+/// The range is empty (begin >= end) when the window lies wholly in padding.
+struct Span {
+  int64_t begin;
+  int64_t end;
+};
+
+inline Span window_span(int64_t o, int32_t stride, int32_t pad_before, int32_t filter,
+                        int32_t in_size) {
+  // 64-bit arithmetic: with explicit padding, o * stride can exceed the int32 range.
+  const int64_t origin = o * stride - pad_before;
+  return Span{std::max<int64_t>(origin, 0), std::min<int64_t>(origin + filter, in_size)};
+}
+
+}  // namespace pool2d_internal
+
+/// Average pooling. `in_shape` and `out_shape` are [N,H,W,C] with the same N and C; the caller
+/// sizes the output so that every window holds at least one input cell.
+inline void average_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const float* in,
+                               const Shape& out_shape, float* out) {
+  const int64_t batches = in_shape[0];
+  const int64_t in_h = in_shape[1];
+  const int64_t in_w = in_shape[2];
+  const int64_t channels = in_shape[3];
+  const int64_t out_h = out_shape[1];
+  const int64_t out_w = out_shape[2];
+  for (int64_t b = 0; b < batches; ++b) {
+    for (int64_t oy = 0; oy < out_h; ++oy) {
+      const auto ys =
+          pool2d_internal::window_span(oy, p.stride_h, p.pad_top, p.filter_h, int32_t(in_h));
+      for (int64_t ox = 0; ox < out_w; ++ox) {
+        const auto xs =
+            pool2d_internal::window_span(ox, p.stride_w, p.pad_left, p.filter_w, int32_t(in_w));
+        const int64_t rows = std::max<int64_t>(ys.end - ys.begin, 0);
+        const int64_t cols = std::max<int64_t>(xs.end - xs.begin, 0);
+        const int64_t cells = rows * cols;
+        float* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
+        for (int64_t c = 0; c < channels; ++c) {
+          float sum = 0.0f;
+          for (int64_t y = ys.begin; y < ys.end; ++y) {
+            for (int64_t x = xs.begin; x < xs.end; ++x) {
+              sum += in[((b * in_h + y) * in_w + x) * channels + c];
+            }
+          }
+          // An empty window cannot happen for a prepared op; 0 keeps the kernel total anyway.
+          const float avg = cells > 0 ? sum / float(cells) : 0.0f;
+          dst[c] = clamp(avg, p.activation);
+        }
+      }
+    }
+  }
+}
+
+/// Max pooling; shapes as for average_pool2d_f32.
+inline void max_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const float* in,
+                           const Shape& out_shape, float* out) {
+  const int64_t batches = in_shape[0];
+  const int64_t in_h = in_shape[1];
+  const int64_t in_w = in_shape[2];
+  const int64_t channels = in_shape[3];
+  const int64_t out_h = out_shape[1];
+  const int64_t out_w = out_shape[2];
+  for (int64_t b = 0; b < batches; ++b) {
+    for (int64_t oy = 0; oy < out_h; ++oy) {
+      const auto ys =
+          pool2d_internal::window_span(oy, p.stride_h, p.pad_top, p.filter_h, int32_t(in_h));
+      for (int64_t ox = 0; ox < out_w; ++ox) {
+        const auto xs =
+            pool2d_internal::window_span(ox, p.stride_w, p.pad_left, p.filter_w, int32_t(in_w));
+        float* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
+        for (int64_t c = 0; c < channels; ++c) {
+          // Starting from the lowest float (as TFLite does) means a NaN cell never wins.
+          float best = std::numeric_limits<float>::lowest();
+          for (int64_t y = ys.begin; y < ys.end; ++y) {
+            for (int64_t x = xs.begin; x < xs.end; ++x) {
+              best = std::max(best, in[((b * in_h + y) * in_w + x) * channels + c]);
+            }
+          }
+          dst[c] = clamp(best, p.activation);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace ert::kernels
+
+#endif  // ERT_KERNELS_POOL2D_H_
