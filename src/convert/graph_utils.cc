@@ -41,7 +41,9 @@ void redirect_uses(fb::ModelT* model, int from, int to) {
 void erase_ops(fb::ModelT* model, const std::vector<bool>& remove) {
   size_t kept = 0;
   for (size_t i = 0; i < model->operators.size(); ++i) {
-    if (!remove[i]) model->operators[kept++] = std::move(model->operators[i]);
+    if (remove[i]) continue;
+    if (kept != i) model->operators[kept] = std::move(model->operators[i]);
+    ++kept;
   }
   model->operators.resize(kept);
 }

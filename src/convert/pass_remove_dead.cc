@@ -48,7 +48,8 @@ Status remove_dead_tensors(ModelBuilder* builder, PassReport* report) {
     if (!keep[t]) continue;
     new_index[t] = int(kept);
     if (m.tensors[t]->segment >= 0) segment_used[size_t(m.tensors[t]->segment)] = true;
-    m.tensors[kept++] = std::move(m.tensors[t]);
+    if (kept != t) m.tensors[kept] = std::move(m.tensors[t]);  // Self-move would empty it.
+    ++kept;
   }
   report->tensors_removed += int(num_tensors - kept);
   m.tensors.resize(kept);
@@ -70,7 +71,8 @@ Status remove_dead_tensors(ModelBuilder* builder, PassReport* report) {
   for (size_t s = 0; s < segments.size(); ++s) {
     if (!segment_used[s]) continue;
     new_segment[s] = int(kept_segments);
-    segments[kept_segments++] = std::move(segments[s]);
+    if (kept_segments != s) segments[kept_segments] = std::move(segments[s]);
+    ++kept_segments;
   }
   report->segments_removed += int(segments.size() - kept_segments);
   segments.resize(kept_segments);

@@ -1,19 +1,42 @@
 // ert: the edgert command-line tool. One binary with subcommands; each prints help with --help
 // and fails with a one-line reason and a non-zero exit code.
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <new>
+
+#include "src/convert/converter.h"
 
 #include "src/tool/commands.h"
 
 namespace ert::tool {
 
-std::unique_ptr<rt::Model> load_model_or_report(const char* command, const std::string& path) {
-  std::unique_ptr<rt::Model> model;
-  const Status s = rt::Model::load_file(path.c_str(), &model);
+bool load_model_or_report(const char* command, const std::string& path, LoadedModel* out) {
+  const auto start = std::chrono::steady_clock::now();
+  Status s;
+  const bool tflite = path.size() >= 7 && path.compare(path.size() - 7, 7, ".tflite") == 0;
+  if (tflite) {
+    std::vector<uint8_t> image;
+    s = cvt::convert_file(path, &image);
+    if (s.ok()) {
+      // The image is used in place, so it gets a 64-byte aligned home of its own.
+      out->storage.reset(new (std::nothrow) uint8_t[image.size() + 64]);
+      if (!out->storage) return report_error(command, Status(ERT_OUT_OF_MEMORY, "out of memory")) == 0;
+      uint8_t* base = out->storage.get();
+      base += (64 - reinterpret_cast<uintptr_t>(base) % 64) % 64;
+      std::memcpy(base, image.data(), image.size());
+      s = rt::Model::load_buffer(base, image.size(), &out->model);
+    }
+  } else {
+    s = rt::Model::load_file(path.c_str(), &out->model);
+  }
+  out->load_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!s.ok()) {
     report_error(command, s);
-    return nullptr;
+    return false;
   }
-  return model;
+  return true;
 }
 
 int report_error(const char* command, const Status& status) {
@@ -31,6 +54,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   ert::tool::add_inspect_command(app, &exit_code);
   ert::tool::add_run_command(app, &exit_code);
+  ert::tool::add_convert_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -43,8 +43,9 @@ void print_tensor(const char* role, const rt::TensorDesc& d) {
 }
 
 int run_inspect(const InspectArgs& args) {
-  std::unique_ptr<rt::Model> model = load_model_or_report("inspect", args.model);
-  if (!model) return 1;
+  LoadedModel loaded;
+  if (!load_model_or_report("inspect", args.model, &loaded)) return 1;
+  const std::unique_ptr<rt::Model>& model = loaded.model;
   const ModelStats s = compute_stats(*model);
   const auto& tensors = model->tensors();
   if (args.json) {
@@ -97,7 +98,7 @@ void add_inspect_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect", "Show a model's inputs, outputs, ops, weights, arena and MACs");
-  cmd->add_option("MODEL", args->model, "Model file (.ert)")->required();
+  cmd->add_option("MODEL", args->model, "Model file (.ert, or .tflite converted in memory)")->required();
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
   cmd->footer("Examples:\n  ert inspect model.ert\n  ert inspect model.ert --json | jq .arena_bytes");
   cmd->callback([args, exit_code] { *exit_code = run_inspect(*args); });

@@ -112,10 +112,10 @@ void print_summary(const rt::Tensor& t) {
 }
 
 int run_run(const RunArgs& args) {
-  const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<rt::Model> model = load_model_or_report("run", args.model);
-  if (!model) return 1;
-  const double load_ms = ms_since(t0);
+  LoadedModel loaded;
+  if (!load_model_or_report("run", args.model, &loaded)) return 1;
+  const rt::Model* model = loaded.model.get();
+  const double load_ms = loaded.load_seconds * 1000.0;
   const auto t1 = std::chrono::steady_clock::now();
   rt::InterpreterOptions options;
   options.num_threads = args.threads;
@@ -161,7 +161,7 @@ int run_run(const RunArgs& args) {
 void add_run_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Run a model once and write its outputs as .npy");
-  cmd->add_option("MODEL", args->model, "Model file (.ert)")->required();
+  cmd->add_option("MODEL", args->model, "Model file (.ert, or .tflite converted in memory)")->required();
   cmd->add_option("--input", args->inputs, "NAME=FILE.npy for an input (repeatable); inputs not "
                                            "given get seeded random values");
   cmd->add_option("--output-dir", args->output_dir, "Write each output as DIR/NAME.npy");

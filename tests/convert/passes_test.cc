@@ -191,3 +191,17 @@ TEST_CASE("passes: identity reshapes go, real ones stay, and dead tensors are re
   const std::vector<float> in = {-3, -2, -1, 1, 2, 3};
   CHECK(run(b, in) == run(reference, in));
 }
+
+TEST_CASE("passes: the whole pipeline keeps the weights that are still used") {
+  ModelBuilder plain, passed;
+  conv_relu6(plain, false, false);
+  conv_relu6(passed, false, false);
+  passed.add_constant_f32("orphan", {3}, {1, 2, 3});  // Dropped: the other segment must stay.
+  PassReport r;
+  REQUIRE(ert::cvt::run_passes(&passed, &r).ok());
+  CHECK(r.segments_removed == 1);
+  REQUIRE(passed.segments().size() == 1);
+  CHECK(passed.segments()[0].size() == 36 * sizeof(float));
+  const std::vector<float> x = ramp(32, -2.0f, 0.15f);
+  CHECK(run(plain, x) == run(passed, x));
+}
