@@ -24,33 +24,43 @@ struct AxisPadding {
   int32_t after = 0;
 };
 
-/// Output size of a convolution or pooling along one axis with TFLite's SAME rule:
-/// out = ceil(in / stride); total padding = max((out - 1) * stride + effective_k - in, 0),
-/// split with the smaller half before (the extra pixel goes after).
-inline int32_t same_output_size(int32_t in, int32_t stride) { return (in + stride - 1) / stride; }
+/// One spatial axis of a sliding window (convolution or pooling): output size and padding.
+/// Everything is 64-bit because prepare feeds it sizes, strides and paddings straight from a
+/// file; `out` may come out zero or negative when the window does not fit, and the caller
+/// rejects what it must.
+struct ConvAxis {
+  int64_t out = 0;
+  int64_t before = 0;
+  int64_t after = 0;
+};
 
-inline AxisPadding same_padding(int32_t in, int32_t stride, int32_t effective_k) {
-  const int32_t out = same_output_size(in, stride);
-  const int64_t total =
-      std::max<int64_t>(int64_t(out - 1) * stride + effective_k - in, 0);
-  AxisPadding p;
-  p.before = int32_t(total / 2);
-  p.after = int32_t(total - total / 2);
-  return p;
-}
-
-/// Output size for explicit padding (VALID is the case before = after = 0):
-/// floor((in + before + after - effective_k) / stride) + 1, or 0 when the window does not fit.
-inline int32_t padded_output_size(int32_t in, AxisPadding pad, int32_t stride,
-                                  int32_t effective_k) {
-  const int64_t span = int64_t(in) + pad.before + pad.after - effective_k;
-  if (span < 0) return 0;
-  return int32_t(span / stride + 1);
-}
-
-/// Kernel extent once dilation spreads its taps: (k - 1) * dilation + 1.
-inline int32_t effective_kernel_size(int32_t k, int32_t dilation) {
+/// Extent of a filter of `k` taps spread by `dilation`: (k - 1) * dilation + 1.
+inline int64_t effective_kernel_size64(int64_t k, int64_t dilation) {
   return (k - 1) * dilation + 1;
+}
+
+/// TFLite's SAME rule: out = ceil(in / stride); the total padding that makes the last window
+/// end at the last pixel is split with the smaller half before. `effective_k` is dilated.
+inline ConvAxis conv_axis_same(int64_t in, int64_t stride, int64_t effective_k) {
+  ConvAxis a;
+  a.out = (in + stride - 1) / stride;
+  const int64_t total = std::max<int64_t>((a.out - 1) * stride + effective_k - in, 0);
+  a.before = total / 2;
+  a.after = total - a.before;
+  return a;
+}
+
+/// Padding given explicitly (VALID is before = after = 0):
+/// out = floor((in + before + after - effective_k) / stride) + 1, or 0 when the window does not
+/// fit in the padded input at all.
+inline ConvAxis conv_axis_explicit(int64_t in, int64_t stride, int64_t effective_k, int64_t before,
+                                   int64_t after) {
+  ConvAxis a;
+  a.before = before;
+  a.after = after;
+  const int64_t span = in + before + after - effective_k;
+  a.out = span < 0 ? 0 : span / stride + 1;
+  return a;
 }
 
 }  // namespace ert::kernels

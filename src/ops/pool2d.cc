@@ -51,10 +51,16 @@ class Pool2DOp : public Op {
     kernels::AxisPadding pad_h;
     kernels::AxisPadding pad_w;
     switch (o->padding()) {
-      case fb::Padding::SAME:
-        out_h = same_windows(in_h, o->stride_h(), o->filter_h(), &pad_h);
-        out_w = same_windows(in_w, o->stride_w(), o->filter_w(), &pad_w);
+      case fb::Padding::SAME: {
+        // The padding before is below the filter, so no window lies wholly in padding.
+        const kernels::ConvAxis h = kernels::conv_axis_same(in_h, o->stride_h(), o->filter_h());
+        const kernels::ConvAxis w = kernels::conv_axis_same(in_w, o->stride_w(), o->filter_w());
+        out_h = h.out;
+        out_w = w.out;
+        pad_h = {int32_t(h.before), int32_t(h.after)};
+        pad_w = {int32_t(w.before), int32_t(w.after)};
         break;
+      }
       case fb::Padding::VALID:
         out_h = fitting_windows(in_h, pad_h, o->stride_h(), o->filter_h());
         out_w = fitting_windows(in_w, pad_w, o->stride_w(), o->filter_w());
@@ -128,26 +134,12 @@ class Pool2DOp : public Op {
   }
 
  private:
-  // Window positions that fit in the padded axis: floor((in + pads - filter) / stride) + 1, or 0
-  // when the window is larger than the padded axis or the axis is empty (so that no window lies
-  // wholly in padding). Computed in 64 bits; the caller checks the cap.
+  // Window positions that fit in the padded axis, or 0 for an empty axis (so that no window
+  // lies wholly in padding). The caller checks the cap.
   static int64_t fitting_windows(int32_t in, kernels::AxisPadding pad, int32_t stride,
                                  int32_t filter) {
     if (in == 0) return 0;
-    const int64_t span = int64_t(in) + pad.before + pad.after - filter;
-    return span < 0 ? 0 : span / stride + 1;
-  }
-
-  // TFLite's SAME rule, in 64 bits because a hostile stride near 2^31 would overflow 32-bit
-  // arithmetic: out = ceil(in / stride), total padding = max((out - 1) * stride + filter - in, 0),
-  // the smaller half before. The padding before is below the filter, so no window is empty.
-  static int64_t same_windows(int32_t in, int32_t stride, int32_t filter,
-                              kernels::AxisPadding* pad) {
-    const int64_t out = (int64_t(in) + stride - 1) / stride;
-    const int64_t total = std::max<int64_t>((out - 1) * stride + filter - in, 0);
-    pad->before = int32_t(total / 2);
-    pad->after = int32_t(total - total / 2);
-    return out;
+    return kernels::conv_axis_explicit(in, stride, filter, pad.before, pad.after).out;
   }
 
   fb::OpCode code_;
