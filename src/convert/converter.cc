@@ -30,7 +30,8 @@ std::string base_name(const std::string& path) {
 
 }  // namespace
 
-Status convert_file(const std::string& path, std::vector<uint8_t>* out, ConvertReport* report) {
+Status convert_file(const std::string& path, const PassOptions& options,
+                    std::vector<uint8_t>* out, ConvertReport* report) {
   const auto start = std::chrono::steady_clock::now();
   ConvertReport local;
   ConvertReport& r = report ? *report : local;
@@ -43,7 +44,7 @@ Status convert_file(const std::string& path, std::vector<uint8_t>* out, ConvertR
   Status s = import_tflite(source.data(), source.size(), base_name(path), &builder, &import_report);
   r.source_ops = import_report.tflite_operators;
   if (!s.ok()) return rt::with_context(s, path.c_str());
-  s = run_passes(&builder, &r.passes);
+  s = run_passes(&builder, options, &r.passes);
   if (!s.ok()) return rt::with_context(s, path.c_str());
   r.ops = builder.model().operators.size();
   s = builder.finish(out, &r.plan);

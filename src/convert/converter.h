@@ -24,8 +24,8 @@ struct ConvertReport {
 };
 
 /// Converts the .tflite file at `path` into an .ert image in *out. Errors name the file.
-Status convert_file(const std::string& path, std::vector<uint8_t>* out,
-                    ConvertReport* report = nullptr);
+Status convert_file(const std::string& path, const PassOptions& options,
+                    std::vector<uint8_t>* out, ConvertReport* report = nullptr);
 
 }  // namespace ert::cvt
 

@@ -83,12 +83,6 @@ Status remove_dead_tensors(ModelBuilder* builder, PassReport* report) {
   return Status();
 }
 
-Status run_passes(ModelBuilder* builder, PassReport* report) {
-  ERT_RETURN_IF_ERROR(fold_dequantize(builder, report));
-  ERT_RETURN_IF_ERROR(fuse_activations(builder, report));
-  ERT_RETURN_IF_ERROR(fuse_pad_into_conv(builder, report));
-  ERT_RETURN_IF_ERROR(drop_identity_reshapes(builder, report));
-  return remove_dead_tensors(builder, report);
-}
+
 
 }  // namespace ert::cvt

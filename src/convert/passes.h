@@ -16,6 +16,12 @@ struct PassReport {
   int reshapes_dropped = 0;
   int tensors_removed = 0;
   int segments_removed = 0;
+  int constants_to_fp16 = 0;
+};
+
+/// Choices the passes follow.
+struct PassOptions {
+  bool fp16_weights = false;  // Store float constants as fp16 (halves the weights).
 };
 
 /// DEQUANTIZE of a constant f16 tensor becomes an f32 constant (the op goes away).
@@ -36,8 +42,12 @@ Status drop_identity_reshapes(ModelBuilder* model, PassReport* report);
 /// Removes ops whose outputs nobody reads, then tensors and segments nothing refers to.
 Status remove_dead_tensors(ModelBuilder* model, PassReport* report);
 
-/// All of the above, in order.
-Status run_passes(ModelBuilder* model, PassReport* report);
+/// Stores every f32 constant as f16 (IEEE half, round to nearest even). The runtime computes in
+/// fp32 from them on CPUs without fp16 arithmetic.
+Status store_constants_fp16(ModelBuilder* model, PassReport* report);
+
+/// All of the above, in order (store_constants_fp16 only when options ask for it).
+Status run_passes(ModelBuilder* model, const PassOptions& options, PassReport* report);
 
 }  // namespace ert::cvt
 

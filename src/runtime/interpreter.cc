@@ -3,6 +3,8 @@
 #include <cstring>
 #include <new>
 
+#include <fp16.h>
+
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
@@ -54,6 +56,8 @@ Status Interpreter::init(const InterpreterOptions& options) {
     t.bytes = d.bytes;
   }
 
+  ERT_RETURN_IF_ERROR(widen_fp16_constants());
+
   const auto& ops = *model_.flatbuffer().operators();
   const GraphLayout& layout = model_.layout();
   size_t io_count = 0;
@@ -77,6 +81,38 @@ Status Interpreter::init(const InterpreterOptions& options) {
   ERT_RETURN_IF_ERROR(prepare_all(/*check_declared=*/true));
   ERT_RETURN_IF_ERROR(plan_and_bind(/*use_stored_plan=*/true));
   ready_ = true;
+  return Status();
+}
+
+Status Interpreter::widen_fp16_constants() {
+  // Ops compute in fp32 on fp16-stored weights (CPUs without fp16 arithmetic); only DEQUANTIZE
+  // reads fp16 itself. The mapped fp16 bytes stay untouched.
+  std::vector<bool> read_as_fp16(tensors_.size(), false);
+  const auto& ops = *model_.flatbuffer().operators();
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops.Get(flatbuffers::uoffset_t(i))->code() != fb::OpCode::DEQUANTIZE) continue;
+    for (int t : model_.layout().ops[i].inputs) {
+      if (t >= 0) read_as_fp16[size_t(t)] = true;
+    }
+  }
+  for (Tensor& t : tensors_) {
+    if (!t.is_constant || t.dtype != ERT_F16 || read_as_fp16[size_t(t.index)]) continue;
+    const size_t count = t.bytes / 2;
+    std::unique_ptr<float[]> wide(new (std::nothrow) float[count == 0 ? 1 : count]);
+    if (!wide) {
+      return make_status(ERT_OUT_OF_MEMORY, "tensor %d '%s': cannot widen %zu fp16 values", t.index,
+                         t.name, count);
+    }
+    for (size_t k = 0; k < count; ++k) {
+      uint16_t h;
+      std::memcpy(&h, t.data + 2 * k, 2);
+      wide[k] = fp16_ieee_to_fp32_value(h);
+    }
+    t.dtype = ERT_F32;
+    t.data = reinterpret_cast<uint8_t*>(wide.get());
+    t.bytes = count * sizeof(float);
+    widened_.push_back(std::move(wide));
+  }
   return Status();
 }
 

@@ -65,6 +65,10 @@ class Interpreter {
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<OpContext> contexts_;
   std::vector<Tensor*> io_;  // Input and output pointers of every op, back to back.
+  /// fp16 constants read by ops that compute in fp32 get an fp32 copy here, made at create.
+  Status widen_fp16_constants();
+
+  std::vector<std::unique_ptr<float[]>> widened_;
   std::vector<size_t> offsets_;  // Current arena offset per tensor (arena tensors).
   BufferAssignment assignment_;  // For the current shapes.
   uint8_t* arena_ = nullptr;     // Aligned start.

@@ -17,7 +17,7 @@ bool load_model_or_report(const char* command, const std::string& path, LoadedMo
   const bool tflite = path.size() >= 7 && path.compare(path.size() - 7, 7, ".tflite") == 0;
   if (tflite) {
     std::vector<uint8_t> image;
-    s = cvt::convert_file(path, &image);
+    s = cvt::convert_file(path, cvt::PassOptions(), &image);
     if (s.ok()) {
       // The image is used in place, so it gets a 64-byte aligned home of its own.
       out->storage.reset(new (std::nothrow) uint8_t[image.size() + 64]);

@@ -179,7 +179,7 @@ TEST_CASE("passes: identity reshapes go, real ones stay, and dead tensors are re
     reference.add_output(ry);
   }
   PassReport r;
-  REQUIRE(ert::cvt::run_passes(&b, &r).ok());
+  REQUIRE(ert::cvt::run_passes(&b, {}, &r).ok());
   CHECK(r.reshapes_dropped == 1);
   CHECK(r.tensors_removed == 3);  // "same", "unused", "orphan".
   CHECK(r.segments_removed == 1);
@@ -198,10 +198,27 @@ TEST_CASE("passes: the whole pipeline keeps the weights that are still used") {
   conv_relu6(passed, false, false);
   passed.add_constant_f32("orphan", {3}, {1, 2, 3});  // Dropped: the other segment must stay.
   PassReport r;
-  REQUIRE(ert::cvt::run_passes(&passed, &r).ok());
+  REQUIRE(ert::cvt::run_passes(&passed, {}, &r).ok());
   CHECK(r.segments_removed == 1);
   REQUIRE(passed.segments().size() == 1);
   CHECK(passed.segments()[0].size() == 36 * sizeof(float));
   const std::vector<float> x = ramp(32, -2.0f, 0.15f);
   CHECK(run(plain, x) == run(passed, x));
+}
+
+TEST_CASE("passes: --precision fp16 stores weights as fp16; results stay within fp16 rounding") {
+  ModelBuilder plain, half;
+  conv_relu6(plain, false, false);
+  conv_relu6(half, false, false);
+  PassReport r;
+  ert::cvt::PassOptions o;
+  o.fp16_weights = true;
+  REQUIRE(ert::cvt::run_passes(&half, o, &r).ok());
+  CHECK(r.constants_to_fp16 == 1);
+  const fb::TensorT& w = *half.model().tensors[size_t(half.model().operators[0]->inputs[1])];
+  CHECK(w.dtype == fb::DType::F16);
+  CHECK(half.segments()[size_t(w.segment)].size() == 36 * 2);
+  // The ramp's values are exact in fp16, so the fp32 arithmetic on widened weights is exact.
+  const std::vector<float> x = ramp(32, -2.0f, 0.15f);
+  CHECK(run(plain, x) == run(half, x));
 }
