@@ -12,7 +12,7 @@ check() {  # check DESCRIPTION COMMAND...: the command must succeed.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-for cmd in inspect run; do
+for cmd in inspect run convert; do
   check "$cmd --help exits 0 and shows examples" bash -c "'$ERT' $cmd --help | grep -q Examples"
 done
 check "--version names edgert" bash -c "'$ERT' --version | grep -q '^edgert '"
@@ -51,6 +51,27 @@ x = np.load('$np_in'); y = np.load('$out/y.npy')
 assert y.shape == (2, 4, 4, 3)
 assert np.array_equal(y, np.clip(x, 0, 6))
 "
+
+# Conversion of a real TFLite model, when the shared models are beside the checkout.
+shared_model="${SHARED_DIR:-}/models/tflite/mediapipe__hand_recrop.tflite"
+if [ -f "$shared_model" ]; then
+  "$ERT" convert "$shared_model" -o "$out/recrop.ert" > "$out/convert.txt"
+  check "convert exits 0 and reports ops and arena" grep -q '63 -> 63 ops.*arena [0-9]* bytes' "$out/convert.txt"
+  "$ERT" convert "$shared_model" -o "$out/recrop16.ert" --precision fp16 > /dev/null
+  check "fp16 file is smaller than 0.6x the fp32 one" python3 -c "
+import os; a = os.path.getsize('$out/recrop.ert'); b = os.path.getsize('$out/recrop16.ert'); assert b < 0.6 * a, (a, b)"
+  check "inspect reads the .tflite directly and names its source" bash -c "'$ERT' inspect '$shared_model' | grep -q 'source: mediapipe__hand_recrop.tflite (sha256 67d996ce'"
+  mkdir -p "$out/a" "$out/b"
+  "$ERT" run "$out/recrop.ert" --seed 5 --output-dir "$out/a" > /dev/null
+  "$ERT" run "$shared_model" --seed 5 --output-dir "$out/b" > /dev/null
+  check "the .ert and the in-memory conversion give identical outputs" cmp -s "$out/a/output_crop.npy" "$out/b/output_crop.npy"
+else
+  echo "note: $shared_model absent; conversion checks not run"
+fi
+err=$("$ERT" convert /no/such.tflite -o "$out/x.ert" 2>&1 >/dev/null); rc=$?
+check "convert of a missing file: one line, non-zero" bash -c "[ $rc -ne 0 ] && printf '%s' \"$err\" | grep -q '^ert convert: /no/such.tflite: cannot open'"
+err=$("$ERT" convert "$TMPDIR/relu_chain.ert" -o "$out/x.ert" 2>&1 >/dev/null); rc=$?
+check "convert of a non-TFLite file says so" bash -c "[ $rc -ne 0 ] && [ \$(printf '%s\n' \"$err\" | wc -l) -eq 1 ]"
 
 # Errors: one line on stderr, naming the file, non-zero exit.
 err=$("$ERT" inspect /no/such/file.ert 2>&1 >/dev/null); rc=$?
