@@ -1,3 +1,8 @@
+// FlexBuffers (custom op options) parse numbers stored as strings with FlatBuffers' locale-free
+// helpers by default, which live in libflatbuffers; edgert links no FlatBuffers library, so this
+// file uses the C library's functions instead. It must precede every FlatBuffers include.
+#define FLATBUFFERS_LOCALE_INDEPENDENT 0
+
 #include "src/convert/tflite_importer.h"
 
 #include <algorithm>
@@ -9,6 +14,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "flatbuffers/flexbuffers.h"
+#include "src/convert/densify.h"
 #include "src/convert/sha256.h"
 #include "src/runtime/limits.h"
 #include "src/runtime/status.h"
@@ -1137,27 +1144,261 @@ Status import_leaky_relu(OpImport& op) {
   return Status();
 }
 
-// ---- Op handlers: ops that a later change will fold or map --------------------------------------
-// Each is the single place to fill in: a folding handler computes the value and calls
-// op.set_output_value(0, bytes) (DEQUANTIZE of an FP16 constant, DENSIFY of a sparse constant);
-// a mapping handler reads op.custom_options() and emits an edgert op.
+// ---- Op handlers: folded ops and custom ops ----------------------------------------------------
 
-Status pending_dequantize(OpImport&) {
-  return unsupported("no edgert op; folding it into constants is not implemented yet");
+// Copies TFLite's sparsity description into densify's form, widening the index arrays.
+Status read_sparse_indices(tfl::SparseIndexVector type, const void* table, const char* what,
+                           size_t level, std::vector<int64_t>* out) {
+  out->clear();
+  switch (type) {
+    case tfl::SparseIndexVector::Int32Vector: {
+      const auto* v = static_cast<const tfl::Int32Vector*>(table)->values();
+      if (v != nullptr) out->assign(v->begin(), v->end());
+      return Status();
+    }
+    case tfl::SparseIndexVector::Uint16Vector: {
+      const auto* v = static_cast<const tfl::Uint16Vector*>(table)->values();
+      if (v != nullptr) out->assign(v->begin(), v->end());
+      return Status();
+    }
+    case tfl::SparseIndexVector::Uint8Vector: {
+      const auto* v = static_cast<const tfl::Uint8Vector*>(table)->values();
+      if (v != nullptr) out->assign(v->begin(), v->end());
+      return Status();
+    }
+    case tfl::SparseIndexVector::NONE:
+      return invalid(format("level %zu is SPARSE_CSR but has no %s", level, what));
+  }
+  return invalid(format("level %zu: %s of unknown vector type %d", level, what, int(type)));
 }
 
-Status pending_densify(OpImport&) {
-  return unsupported("no edgert op; densifying sparse constants is not implemented yet");
+Status read_sparsity(const tfl::SparsityParameters& sp, SparseFormat* out) {
+  if (sp.traversal_order() != nullptr) {
+    out->traversal_order.assign(sp.traversal_order()->begin(), sp.traversal_order()->end());
+  }
+  if (sp.block_map() != nullptr) {
+    out->block_map.assign(sp.block_map()->begin(), sp.block_map()->end());
+  }
+  const size_t levels = sp.dim_metadata() != nullptr ? sp.dim_metadata()->size() : 0;
+  // More levels than any valid tensor has would only make densify() refuse them after copying.
+  if (levels > size_t(2 * rt::kMaxRank)) {
+    return unsupported(
+        format("%zu sparse levels, edgert takes at most %d", levels, 2 * rt::kMaxRank));
+  }
+  out->levels.resize(levels);
+  for (size_t l = 0; l < levels; ++l) {
+    const tfl::DimensionMetadata* m = sp.dim_metadata()->Get(flatbuffers::uoffset_t(l));
+    SparseLevel& level = out->levels[l];
+    if (m->format() == tfl::DimensionType::DENSE) {
+      level.dense_size = m->dense_size();
+      continue;
+    }
+    if (m->format() != tfl::DimensionType::SPARSE_CSR) {
+      return invalid(format("level %zu has unknown format %d", l, int(m->format())));
+    }
+    level.compressed = true;
+    ERT_RETURN_IF_ERROR(read_sparse_indices(m->array_segments_type(), m->array_segments(),
+                                            "array_segments", l, &level.segments));
+    ERT_RETURN_IF_ERROR(read_sparse_indices(m->array_indices_type(), m->array_indices(),
+                                            "array_indices", l, &level.indices));
+  }
+  return Status();
 }
 
-Status pending_quantize(OpImport&) { return unsupported("no edgert op"); }
-
-Status pending_transpose_conv_bias(OpImport&) {
-  return unsupported("mapping it to TRANSPOSE_CONV is not implemented yet");
+// DENSIFY expands a sparse constant at run time in TFLite (MediaPipe's sparse models densify
+// their FP16 weights, then DEQUANTIZE them). Done here once, the ops that read the output see an
+// ordinary dense constant and the op itself disappears.
+Status import_densify(OpImport& op) {
+  ERT_RETURN_IF_ERROR(op.expect_counts(1, 1, 1));
+  const int in = op.input_index(0);
+  if (in < 0) return invalid("input 0 is missing");
+  const TensorInfo& src = op.input_info(0);
+  const std::string label = tensor_label(in, src);
+  // TFLite's DENSIFY refuses anything but a sparse constant too.
+  if (!src.is_constant() || src.tensor->sparsity() == nullptr) {
+    return invalid(format("input 0 (%s) is not a sparse constant", label.c_str()));
+  }
+  const int out = op.output_index(0);
+  const TensorInfo& dst = op.importer().tensor(out);
+  if (dst.type != src.type || dst.shape != src.shape) {
+    return invalid(format("output 0 is %s of shape %s, the input %s of shape %s",
+                          type_name(dst.type), shape_string(dst.shape).c_str(), type_name(src.type),
+                          shape_string(src.shape).c_str()));
+  }
+  const size_t element_size = type_size(src.type);
+  if (element_size == 0) {
+    return unsupported(format("input 0 (%s) has dtype %s", label.c_str(), type_name(src.type)));
+  }
+  SparseFormat sparse;
+  std::vector<uint8_t> dense;
+  Status s = read_sparsity(*src.tensor->sparsity(), &sparse);
+  if (s.ok()) s = densify(src.shape, sparse, src.data, src.bytes, element_size, &dense);
+  if (!s.ok()) return Status(s.code(), format("input 0 (%s): ", label.c_str()) + s.message());
+  return op.set_output_value(0, std::move(dense));
 }
 
-Status pending_detection_postprocess(OpImport&) {
-  return unsupported("no edgert op for detection post-processing yet");
+int32_t read_le_i32(const uint8_t* p) {
+  const uint32_t v =
+      uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+  int32_t out;
+  std::memcpy(&out, &v, 4);
+  return out;
+}
+
+// MediaPipe's Convolution2DTransposeBias: a transposed convolution with a bias input, inputs
+// (input [N,H,W,Ci], weights [Co,KH,KW,Ci], bias [Co]), options a raw TfLiteTransposeConvParams:
+// padding, stride_width, stride_height as little-endian int32. The padding is TfLitePadding
+// (0 unknown, 1 SAME, 2 VALID), not the schema's Padding; MediaPipe pads for SAME only.
+//
+// MediaPipe sizes its output as stride * (in - 1) + K - pad with pad = max(0, K - (in - 1) %
+// stride - 1) for SAME and 0 otherwise, and crops pad / 2 first. Whenever that size equals
+// edgert's (SAME: in * stride; VALID: (in - 1) * stride + K), the crops are equal too (for
+// SAME it takes in % stride == 0 and K >= stride, and both crop (K - stride) / 2 first); other
+// sizes cannot be converted.
+Status import_transpose_conv_bias(OpImport& op) {
+  ERT_RETURN_IF_ERROR(op.expect_counts(3, 3, 1));
+  const uint8_t* data;
+  size_t size;
+  ERT_RETURN_IF_ERROR(op.custom_options(&data, &size));
+  if (size < 12) {
+    return invalid(
+        format("custom options hold %zu bytes, need 12 (padding, stride_width, "
+               "stride_height as int32)",
+               size));
+  }
+  const int32_t padding = read_le_i32(data);
+  fb::TransposeConvOptionsT opts;
+  opts.stride_w = read_le_i32(data + 4);
+  opts.stride_h = read_le_i32(data + 8);
+  if (padding < 0 || padding > 2) return invalid(format("unknown padding %d", padding));
+  const bool same = padding == 1;
+  opts.padding = same ? fb::Padding::SAME : fb::Padding::VALID;
+  if (opts.stride_h < 1 || opts.stride_w < 1) {
+    return invalid(format("strides %dx%d must be at least 1", opts.stride_h, opts.stride_w));
+  }
+  const std::vector<int32_t>& in = op.input_info(0).shape;
+  const std::vector<int32_t>& filter = op.input_info(1).shape;
+  const int y_index = op.output_index(0);
+  const std::vector<int32_t>& out_shape = op.importer().tensor(y_index).shape;
+  if (in.size() != 4 || filter.size() != 4 || out_shape.size() != 4) {
+    return invalid(format("input %s, weights %s and output %s must all be 4-D",
+                          shape_string(in).c_str(), shape_string(filter).c_str(),
+                          shape_string(out_shape).c_str()));
+  }
+  if (in[1] < 1 || in[2] < 1) {
+    return invalid(format("input %s has an empty spatial dimension", shape_string(in).c_str()));
+  }
+  auto mediapipe_extent = [same](int64_t in_size, int64_t stride, int64_t k) {
+    const int64_t pad = same ? std::max<int64_t>(0, k - (in_size - 1) % stride - 1) : 0;
+    return stride * (in_size - 1) + k - pad;
+  };
+  auto edgert_extent = [same](int64_t in_size, int64_t stride, int64_t k) {
+    return same ? in_size * stride : (in_size - 1) * stride + k;
+  };
+  const int64_t mediapipe[4] = {in[0], mediapipe_extent(in[1], opts.stride_h, filter[1]),
+                                mediapipe_extent(in[2], opts.stride_w, filter[2]), filter[0]};
+  const int64_t edgert[4] = {in[0], edgert_extent(in[1], opts.stride_h, filter[1]),
+                             edgert_extent(in[2], opts.stride_w, filter[2]), filter[0]};
+  for (int d = 0; d < 4; ++d) {
+    if (mediapipe[d] != edgert[d]) {
+      return unsupported(format("MediaPipe's output size [%" PRId64 ",%" PRId64 ",%" PRId64
+                                ",%" PRId64 "] differs from [%" PRId64 ",%" PRId64 ",%" PRId64
+                                ",%" PRId64 "], the size edgert gives for %s padding",
+                                mediapipe[0], mediapipe[1], mediapipe[2], mediapipe[3], edgert[0],
+                                edgert[1], edgert[2], edgert[3], same ? "SAME" : "VALID"));
+    }
+  }
+  for (int d = 0; d < 4; ++d) {
+    if (edgert[d] != out_shape[size_t(d)]) {
+      return invalid(format("output shape %s differs from [%" PRId64 ",%" PRId64 ",%" PRId64
+                            ",%" PRId64 "], the size the op computes",
+                            shape_string(out_shape).c_str(), edgert[0], edgert[1], edgert[2],
+                            edgert[3]));
+    }
+  }
+  int x, w, b, y;
+  ERT_RETURN_IF_ERROR(op.data_input(0, false, &x));
+  ERT_RETURN_IF_ERROR(op.data_input(1, false, &w));
+  ERT_RETURN_IF_ERROR(op.data_input(2, false, &b));
+  ERT_RETURN_IF_ERROR(op.output(0, &y));
+  fb::OpOptionsUnion u;
+  u.Set(std::move(opts));
+  op.emit(fb::OpCode::TRANSPOSE_CONV, {x, w, b}, {y}, std::move(u));
+  return Status();
+}
+
+// TFLite_Detection_PostProcess (SSD decoding and NMS). Its options are a FlexBuffer map, read the
+// way TFLite's kernel reads it: a missing detections_per_class is 100, a missing use_regular_nms
+// false, and any other missing key 0. TFLite sizes the four outputs when it prepares the op (the
+// file gives them shape []); edgert needs them in the model, so they are set here from the
+// options: boxes [1,D,4], classes [1,D], scores [1,D], count [1], all FLOAT32, with
+// D = max_detections * max_classes_per_detection. Everything else is checked by the op.
+Status import_detection_postprocess(OpImport& op) {
+  ERT_RETURN_IF_ERROR(op.expect_counts(3, 3, 4));
+  const uint8_t* data;
+  size_t size;
+  ERT_RETURN_IF_ERROR(op.custom_options(&data, &size));
+  if (size == 0) return invalid("has no custom options");
+  // The FlexBuffer verifier asserts on sizes beyond FlatBuffers' limit: refuse them first. Its
+  // reuse tracker (one byte per buffer byte) checks each shared vector or key once, which keeps a
+  // hostile buffer of many references to one large vector from taking quadratic time.
+  std::vector<uint8_t> verified;
+  if (size >= FLATBUFFERS_MAX_BUFFER_SIZE || !flexbuffers::VerifyBuffer(data, size, &verified)) {
+    return invalid(format("custom options (%zu bytes) are not a valid FlexBuffer", size));
+  }
+  const flexbuffers::Reference root = flexbuffers::GetRoot(data, size);
+  if (!root.IsMap()) return invalid("custom options are not a FlexBuffer map");
+  const flexbuffers::Map map = root.AsMap();
+  fb::DetectionPostprocessOptionsT opts;
+  opts.max_detections = map["max_detections"].AsInt32();
+  opts.max_classes_per_detection = map["max_classes_per_detection"].AsInt32();
+  const flexbuffers::Reference per_class = map["detections_per_class"];
+  opts.detections_per_class = per_class.IsNull() ? 100 : per_class.AsInt32();
+  const flexbuffers::Reference regular = map["use_regular_nms"];
+  opts.use_regular_nms = regular.IsNull() ? false : regular.AsBool();
+  opts.num_classes = map["num_classes"].AsInt32();
+  opts.nms_score_threshold = map["nms_score_threshold"].AsFloat();
+  opts.nms_iou_threshold = map["nms_iou_threshold"].AsFloat();
+  opts.y_scale = map["y_scale"].AsFloat();
+  opts.x_scale = map["x_scale"].AsFloat();
+  opts.h_scale = map["h_scale"].AsFloat();
+  opts.w_scale = map["w_scale"].AsFloat();
+  // TFLite would size the outputs with 0 (its kernel then refuses to run fast NMS, and regular
+  // NMS writes beyond them): a missing or non-positive count is an invalid model.
+  if (opts.max_detections < 1 || opts.max_classes_per_detection < 1) {
+    return invalid(
+        format("max_detections %d and max_classes_per_detection %d must be at least "
+               "1 (a missing key reads as 0)",
+               opts.max_detections, opts.max_classes_per_detection));
+  }
+  const int64_t slots = int64_t(opts.max_detections) * opts.max_classes_per_detection;
+  if (slots > rt::kMaxDim || slots * 4 > rt::kMaxElements) {
+    return unsupported(format("max_detections %d * max_classes_per_detection %d = %" PRId64
+                              " detections, beyond edgert's limits",
+                              opts.max_detections, opts.max_classes_per_detection, slots));
+  }
+  const int32_t d = int32_t(slots);
+  const std::vector<int32_t> shapes[4] = {{1, d, 4}, {1, d}, {1, d}, {1}};
+  for (size_t i = 0; i < 4; ++i) {
+    const int t = op.output_index(i);
+    TensorInfo& info = op.importer().tensor(t);
+    // Written only by this op and read only after it: nothing has created it yet.
+    if (info.ert >= 0) return invalid(format("output %zu is in use before the op", i));
+    info.type = tfl::TensorType::FLOAT32;
+    info.shape = shapes[i];
+    info.elements = 1;
+    for (int32_t dim : shapes[i]) info.elements *= uint64_t(dim);
+  }
+  int boxes, scores, anchors;
+  ERT_RETURN_IF_ERROR(op.data_input(0, false, &boxes));
+  ERT_RETURN_IF_ERROR(op.data_input(1, false, &scores));
+  ERT_RETURN_IF_ERROR(op.data_input(2, false, &anchors));
+  std::vector<int> outputs(4);
+  for (size_t i = 0; i < 4; ++i) ERT_RETURN_IF_ERROR(op.output(i, &outputs[i]));
+  fb::OpOptionsUnion u;
+  u.Set(std::move(opts));
+  op.emit(fb::OpCode::DETECTION_POSTPROCESS, {boxes, scores, anchors}, outputs, std::move(u));
+  return Status();
 }
 
 // ---- The handler tables -------------------------------------------------------------------------
@@ -1204,9 +1445,9 @@ constexpr BuiltinHandler kBuiltinHandlers[] = {
     {tfl::BuiltinOperator::HARD_SWISH, import_unary<fb::OpCode::HARD_SWISH>},
     {tfl::BuiltinOperator::PRELU, import_binary_plain<fb::OpCode::PRELU>},
     {tfl::BuiltinOperator::LEAKY_RELU, import_leaky_relu},
-    {tfl::BuiltinOperator::DEQUANTIZE, pending_dequantize},
-    {tfl::BuiltinOperator::DENSIFY, pending_densify},
-    {tfl::BuiltinOperator::QUANTIZE, pending_quantize},
+    {tfl::BuiltinOperator::DEQUANTIZE, import_unary<fb::OpCode::DEQUANTIZE>},
+    {tfl::BuiltinOperator::DENSIFY, import_densify},
+    {tfl::BuiltinOperator::QUANTIZE, import_unary<fb::OpCode::QUANTIZE>},
 };
 
 struct CustomHandler {
@@ -1215,8 +1456,8 @@ struct CustomHandler {
 };
 
 constexpr CustomHandler kCustomHandlers[] = {
-    {"Convolution2DTransposeBias", pending_transpose_conv_bias},
-    {"TFLite_Detection_PostProcess", pending_detection_postprocess},
+    {"Convolution2DTransposeBias", import_transpose_conv_bias},
+    {"TFLite_Detection_PostProcess", import_detection_postprocess},
 };
 
 Status no_handler(OpImport&) { return unsupported("no edgert op"); }

@@ -15,9 +15,12 @@
 //    TFLite's constant parameter tensors (PAD paddings, RESHAPE shape, MEAN axes, SLICE and
 //    STRIDED_SLICE begin/end/strides, TRANSPOSE perm, RESIZE size) become edgert op options and
 //    are not edgert inputs; tensors nothing uses are left out;
-//  * operators edgert cannot convert yet (DEQUANTIZE, DENSIFY, QUANTIZE, custom ops, anything
-//    else) are all collected; the import then fails once, with ERT_UNSUPPORTED and a message that
-//    lists every one of them.
+//  * DEQUANTIZE and QUANTIZE map to edgert's ops (a pass folds fp16 weights later); DENSIFY of
+//    sparse constants is computed here (src/convert/densify.h); the custom ops
+//    Convolution2DTransposeBias (MediaPipe) and TFLite_Detection_PostProcess map to
+//    TRANSPOSE_CONV with bias and DETECTION_POSTPROCESS;
+//  * anything else edgert cannot run is collected; the import then fails once, with
+//    ERT_UNSUPPORTED and a message that lists every such op.
 #ifndef ERT_CONVERT_TFLITE_IMPORTER_H_
 #define ERT_CONVERT_TFLITE_IMPORTER_H_
 
