@@ -1,4 +1,5 @@
-// Elementwise binary ops with numpy-style broadcasting: ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM.
+// Elementwise binary ops with numpy-style broadcasting: ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM on
+// floats, and ADD on u8/i8 with TFLite's integer arithmetic (add_quantized).
 // The broadcast walker is shared with other two-input elementwise ops (PRELU).
 //
 // Broadcasting follows TFLite (and numpy): shapes are aligned on the right, a missing leading
@@ -11,6 +12,7 @@
 #include <cstdint>
 
 #include "kernels/common.h"
+#include "kernels/quantization.h"
 #include "kernels/shape.h"
 
 namespace ert::kernels {
@@ -113,9 +115,10 @@ inline BroadcastPlan plan_broadcast(const Shape& a, const Shape& b) {
 ///   1. Plan the collapsed iteration space.
 ///   2. Run the innermost axis as a tight loop: both operands contiguous, or one held fixed.
 ///   3. Step the outer axes with an odometer that moves each operand's offset by its strides.
-template <typename F>
-void broadcast_binary_f32(const Shape& a_shape, const float* a, const Shape& b_shape,
-                          const float* b, float* out, F f) {
+/// The walker works on any element types; broadcast_binary_f32 below is its float instance.
+template <typename TA, typename TB, typename TOut, typename F>
+void broadcast_binary(const Shape& a_shape, const TA* a, const Shape& b_shape, const TB* b,
+                      TOut* out, F f) {
   const BroadcastPlan p = plan_broadcast(a_shape, b_shape);
   if (p.total == 0) return;
   if (p.rank == 0) {
@@ -131,14 +134,14 @@ void broadcast_binary_f32(const Shape& a_shape, const float* a, const Shape& b_s
   int64_t offset_a = 0;
   int64_t offset_b = 0;
   for (int64_t outer = 0; outer < outer_count; ++outer) {
-    const float* row_a = a + offset_a;
-    const float* row_b = b + offset_b;
-    float* row_out = out + outer * n;
+    const TA* row_a = a + offset_a;
+    const TB* row_b = b + offset_b;
+    TOut* row_out = out + outer * n;
     if (hold_a) {
-      const float x = row_a[0];
+      const TA x = row_a[0];
       for (int64_t i = 0; i < n; ++i) row_out[i] = f(x, row_b[i]);
     } else if (hold_b) {
-      const float y = row_b[0];
+      const TB y = row_b[0];
       for (int64_t i = 0; i < n; ++i) row_out[i] = f(row_a[i], y);
     } else {
       for (int64_t i = 0; i < n; ++i) row_out[i] = f(row_a[i], row_b[i]);
@@ -155,6 +158,12 @@ void broadcast_binary_f32(const Shape& a_shape, const float* a, const Shape& b_s
   }
 }
 
+template <typename F>
+void broadcast_binary_f32(const Shape& a_shape, const float* a, const Shape& b_shape,
+                          const float* b, float* out, F f) {
+  broadcast_binary<float, float, float>(a_shape, a, b_shape, b, out, f);
+}
+
 /// Parameters of ADD, SUB, MUL, DIV, MAXIMUM and MINIMUM.
 struct BinaryParams {
   ActivationRange activation;  // Fused activation; the default range is no clamp.
@@ -169,6 +178,58 @@ void binary_elementwise_f32(const BinaryParams& params, const Shape& a_shape, co
   const Fn fn{};
   broadcast_binary_f32(a_shape, a, b_shape, b, out,
                        [range, fn](float x, float y) { return clamp(fn(x, y), range); });
+}
+
+/// Quantized ADD (u8 or i8) as TFLite computes it. Both inputs move to a common fixed-point
+/// scale with 20 bits of headroom, are added as int32, and the sum is rescaled to the output:
+///   1. a' = M_a * ((a - a_zp) << 20) and b' = M_b * ((b - b_zp) << 20), where
+///      M_a = a_scale / (2 * max_scale) and M_b = b_scale / (2 * max_scale) are below 1
+///      (max_scale = max(a_scale, b_scale)).
+///   2. out = clamp(out_zp + M_out * (a' + b')) with M_out = 2 * max_scale / (2^20 * out_scale).
+/// Each multiply rounds as multiply_by_quantized_multiplier does.
+struct QuantizedAddParams {
+  int32_t a_zero_point = 0;
+  int32_t b_zero_point = 0;
+  int32_t output_zero_point = 0;
+  int32_t left_shift = 20;
+  QuantizedMultiplier a_multiplier;
+  QuantizedMultiplier b_multiplier;
+  QuantizedMultiplier output_multiplier;
+  int32_t output_min = 0;  // Fused activation clamp, quantized.
+  int32_t output_max = 0;
+};
+
+/// Fills the multipliers of `p` from the scales (finite and > 0) with TFLite's formulas; the
+/// zero points and the clamp are the caller's. Returns false when a multiplier cannot be
+/// represented (an output scale below about 2^-49 of the input scales).
+inline bool quantized_add_multipliers(float a_scale, float b_scale, float output_scale,
+                                      QuantizedAddParams* p) {
+  // TFLite forms 2 * max in float (exact: a power-of-two scaling) and divides in double.
+  const double twice_max = double(2.0f * std::max(a_scale, b_scale));
+  const double real_a = double(a_scale) / twice_max;
+  const double real_b = double(b_scale) / twice_max;
+  const double real_out = twice_max / (double(int64_t(1) << p->left_shift) * double(output_scale));
+  return quantize_multiplier(real_a, &p->a_multiplier) &&
+         quantize_multiplier(real_b, &p->b_multiplier) &&
+         quantize_multiplier(real_out, &p->output_multiplier);
+}
+
+/// out = quantized a + b over the broadcast of the two shapes (see broadcast_binary for the
+/// requirements on the buffers); T is uint8_t or int8_t.
+template <typename T>
+void add_quantized(const QuantizedAddParams& p, const Shape& a_shape, const T* a,
+                   const Shape& b_shape, const T* b, T* out) {
+  const QuantizedAddParams q = p;
+  broadcast_binary<T, T, T>(a_shape, a, b_shape, b, out, [q](T x, T y) {
+    // |x - zp| <= 255, so the shifted values stay below 2^28 and their sum below 2^29.
+    const int32_t shifted_a = (int32_t(x) - q.a_zero_point) * (int32_t(1) << q.left_shift);
+    const int32_t shifted_b = (int32_t(y) - q.b_zero_point) * (int32_t(1) << q.left_shift);
+    const int32_t sum = multiply_by_quantized_multiplier(shifted_a, q.a_multiplier) +
+                        multiply_by_quantized_multiplier(shifted_b, q.b_multiplier);
+    const int64_t v =
+        int64_t(multiply_by_quantized_multiplier(sum, q.output_multiplier)) + q.output_zero_point;
+    return T(std::clamp<int64_t>(v, q.output_min, q.output_max));
+  });
 }
 
 }  // namespace ert::kernels

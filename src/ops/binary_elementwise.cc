@@ -1,7 +1,10 @@
 // ADD, SUB, MUL, DIV, MAXIMUM and MINIMUM on f32 with numpy-style broadcasting. The arithmetic
 // ops apply the fused activation; MAXIMUM and MINIMUM have none in TFLite and reject one.
+// ADD also runs on u8 and i8 (per-tensor quantization, TFLite's integer arithmetic); the other
+// ops reject quantized tensors with ERT_UNSUPPORTED for now.
 #include "kernels/binary_elementwise.h"
 #include "src/ops/ops.h"
+#include "src/ops/quant_params.h"
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
@@ -38,11 +41,19 @@ class BinaryOp : public Op {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     Tensor& out = *ctx.output(0);
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(a, "input 0", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(b, "input 1", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", ERT_F32));
-
     const fb::OpCode code = ctx.code();
+    // The first input's dtype picks the path; only ADD has a quantized one.
+    dtype_ = code == fb::OpCode::ADD && is_quantized_dtype(a.dtype) ? a.dtype : ERT_F32;
+    if (dtype_ == ERT_F32 && is_quantized_dtype(a.dtype)) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "input 0 (tensor %d '%s') has dtype %s; quantized %s is not supported "
+                      "yet (only ADD is)",
+                      a.index, a.name, dtype_name(a.dtype), ctx.op_name());
+    }
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(a, "input 0", dtype_));
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(b, "input 1", dtype_));
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", dtype_));
+
     const fb::Activation act = ctx.op()->activation();
     if ((code == fb::OpCode::MAXIMUM || code == fb::OpCode::MINIMUM) &&
         act != fb::Activation::NONE) {
@@ -65,27 +76,68 @@ class BinaryOp : public Op {
     // tensor may hold ([65536,1] by [1,65536]).
     size_t bytes = 0;
     const char* why = "";
-    if (!tensor_bytes(ERT_F32, shape, &bytes, &why)) {
+    if (!tensor_bytes(dtype_, shape, &bytes, &why)) {
       char so[96];
       return ctx.fail(ERT_INVALID_MODEL, "broadcast output shape %s: %s",
                       shape_string(shape, so, sizeof(so)), why);
     }
     out.shape = shape;
     params_.activation = ctx.activation();
+    if (dtype_ != ERT_F32) ERT_RETURN_IF_ERROR(prepare_quantized_add(ctx, a, b, out));
     return Status();
   }
 
   Status run(const OpContext& ctx) override {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
-    kernel_(params_, a.shape, a.data_as<const float>(), b.shape, b.data_as<const float>(),
-            ctx.output(0)->data_as<float>());
+    if (dtype_ == ERT_U8) {
+      kernels::add_quantized(quant_add_, a.shape, a.data_as<const uint8_t>(), b.shape,
+                             b.data_as<const uint8_t>(), ctx.output(0)->data_as<uint8_t>());
+    } else if (dtype_ == ERT_I8) {
+      kernels::add_quantized(quant_add_, a.shape, a.data_as<const int8_t>(), b.shape,
+                             b.data_as<const int8_t>(), ctx.output(0)->data_as<int8_t>());
+    } else {
+      kernel_(params_, a.shape, a.data_as<const float>(), b.shape, b.data_as<const float>(),
+              ctx.output(0)->data_as<float>());
+    }
     return Status();
   }
 
  private:
+  // The quantized ADD's multipliers (TFLite's: see kernels/binary_elementwise.h) and the fused
+  // activation's clamp in the output's quantized domain.
+  Status prepare_quantized_add(const OpContext& ctx, const Tensor& a, const Tensor& b,
+                               const Tensor& out) {
+    TensorQuant qa;
+    TensorQuant qb;
+    TensorQuant qo;
+    ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, a, "input 0", &qa));
+    ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, b, "input 1", &qb));
+    ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, out, "output 0", &qo));
+    quant_add_ = kernels::QuantizedAddParams();
+    quant_add_.a_zero_point = qa.zero_point;
+    quant_add_.b_zero_point = qb.zero_point;
+    quant_add_.output_zero_point = qo.zero_point;
+    if (!kernels::quantized_add_multipliers(qa.scale, qb.scale, qo.scale, &quant_add_)) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "the output scale %g is too small for the input scales %g and %g: the "
+                      "rescaling factor does not fit the fixed-point range",
+                      double(qo.scale), double(qa.scale), double(qb.scale));
+    }
+    if (dtype_ == ERT_U8) {
+      kernels::quantized_activation_range<uint8_t>(params_.activation, qo.scale, qo.zero_point,
+                                                   &quant_add_.output_min, &quant_add_.output_max);
+    } else {
+      kernels::quantized_activation_range<int8_t>(params_.activation, qo.scale, qo.zero_point,
+                                                  &quant_add_.output_min, &quant_add_.output_max);
+    }
+    return Status();
+  }
+
   BinaryKernel kernel_;
+  ert_dtype dtype_ = ERT_F32;
   kernels::BinaryParams params_;
+  kernels::QuantizedAddParams quant_add_;  // Quantized ADD only.
 };
 
 }  // namespace

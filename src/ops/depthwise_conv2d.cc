@@ -2,15 +2,25 @@
 // with stride, dilation and SAME/VALID/EXPLICIT padding, as TFLite defines it. Runs
 // kernels/depthwise_conv2d.h.
 //
+// Data types: all f32; or u8 input, filter and output with an i32 bias (per-tensor
+// quantization, TFLite's legacy uint8 scheme); or i8 input, filter and output with an i32 bias
+// (filter per-tensor or per output channel, symmetric). The quantized paths compute with
+// TFLite's integer arithmetic (kernels/quantization.h).
+//
 // prepare():
-//   1. Tensors: 2 or 3 inputs (bias optional or -1), 1 output, all f32; input and filter rank 4,
-//      filter dim 0 equal to 1, bias rank 1 with one value per output channel.
+//   1. Tensors: 2 or 3 inputs (bias optional or -1), 1 output, dtypes as above; input and
+//      filter rank 4, filter dim 0 equal to 1, bias rank 1 with one value per output channel.
 //   2. Options: present, known padding mode, strides, dilations and depth multiplier >= 1,
 //      explicit padding present and non-negative when the mode is EXPLICIT.
 //   3. Channels: the filter has exactly input channels * depth multiplier channels.
 //   4. Geometry per axis in 64 bits; the window must fit; the output shape must fit the caps.
+//   5. Quantized only: read and check the quantization of every tensor, compute the per-channel
+//      multipliers and the fused activation's clamp in the output's quantized domain.
+#include <vector>
+
 #include "kernels/depthwise_conv2d.h"
 #include "src/ops/ops.h"
+#include "src/ops/quant_params.h"
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
@@ -75,10 +85,8 @@ class DepthwiseConv2DOp : public Op {
     const Tensor& input = *ctx.input(0);
     const Tensor& filter = *ctx.input(1);
     const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(input, "input 0", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(filter, "filter", ERT_F32));
-    if (bias != nullptr) ERT_RETURN_IF_ERROR(ctx.expect_dtype(*bias, "bias", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(*ctx.output(0), "output 0", ERT_F32));
+    ERT_RETURN_IF_ERROR(check_dtypes(ctx, input, filter, bias, *ctx.output(0)));
+    dtype_ = input.dtype;
     ERT_RETURN_IF_ERROR(ctx.expect_rank(input, "input 0", 4, 4));
     ERT_RETURN_IF_ERROR(ctx.expect_rank(filter, "filter", 4, 4));
     if (bias != nullptr) ERT_RETURN_IF_ERROR(ctx.expect_rank(*bias, "bias", 1, 1));
@@ -167,6 +175,9 @@ class DepthwiseConv2DOp : public Op {
     params_.padding_h = {int32_t(rows.before), int32_t(rows.after)};
     params_.padding_w = {int32_t(cols.before), int32_t(cols.after)};
     params_.activation = ctx.activation();
+    if (dtype_ != ERT_F32) {
+      ERT_RETURN_IF_ERROR(prepare_quantized(ctx, input, filter, bias, *ctx.output(0), out_c));
+    }
     return Status();
   }
 
@@ -175,15 +186,98 @@ class DepthwiseConv2DOp : public Op {
     const Tensor& filter = *ctx.input(1);
     const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
     Tensor& output = *ctx.output(0);
-    kernels::depthwise_conv2d_f32(params_, input.shape, input.data_as<const float>(), filter.shape,
-                                  filter.data_as<const float>(),
-                                  bias != nullptr ? bias->data_as<const float>() : nullptr,
-                                  output.shape, output.data_as<float>());
+    if (dtype_ == ERT_U8) {
+      kernels::depthwise_conv2d_quantized(
+          params_, quant_, input.shape, input.data_as<const uint8_t>(), filter.shape,
+          filter.data_as<const uint8_t>(),
+          bias != nullptr ? bias->data_as<const int32_t>() : nullptr, output.shape,
+          output.data_as<uint8_t>());
+    } else if (dtype_ == ERT_I8) {
+      kernels::depthwise_conv2d_quantized(
+          params_, quant_, input.shape, input.data_as<const int8_t>(), filter.shape,
+          filter.data_as<const int8_t>(),
+          bias != nullptr ? bias->data_as<const int32_t>() : nullptr, output.shape,
+          output.data_as<int8_t>());
+    } else {
+      kernels::depthwise_conv2d_f32(params_, input.shape, input.data_as<const float>(),
+                                    filter.shape, filter.data_as<const float>(),
+                                    bias != nullptr ? bias->data_as<const float>() : nullptr,
+                                    output.shape, output.data_as<float>());
+    }
     return Status();
   }
 
  private:
+  // Step 1's dtype rule: the input's dtype picks the path, the other tensors must follow it.
+  static Status check_dtypes(const OpContext& ctx, const Tensor& input, const Tensor& filter,
+                             const Tensor* bias, const Tensor& output) {
+    if (input.dtype == ERT_F32) {
+      ERT_RETURN_IF_ERROR(ctx.expect_dtype(filter, "filter", ERT_F32));
+      if (bias != nullptr) ERT_RETURN_IF_ERROR(ctx.expect_dtype(*bias, "bias", ERT_F32));
+      return ctx.expect_dtype(output, "output 0", ERT_F32);
+    }
+    if (!is_quantized_dtype(input.dtype)) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "input 0 (tensor %d '%s') has dtype %s, this op supports f32, u8 and i8",
+                      input.index, input.name, dtype_name(input.dtype));
+    }
+    if (filter.dtype != input.dtype || output.dtype != input.dtype) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "input 0 (tensor %d '%s') has dtype %s, so the filter and output 0 must "
+                      "be %s too, not %s and %s",
+                      input.index, input.name, dtype_name(input.dtype), dtype_name(input.dtype),
+                      dtype_name(filter.dtype), dtype_name(output.dtype));
+    }
+    if (bias != nullptr) return ctx.expect_dtype(*bias, "bias", ERT_I32);
+    return Status();
+  }
+
+  // Step 5: quantization of the u8/i8 path.
+  Status prepare_quantized(const OpContext& ctx, const Tensor& input, const Tensor& filter,
+                           const Tensor* bias, const Tensor& output, int32_t out_c) {
+    TensorQuant in_q;
+    TensorQuant out_q;
+    ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, input, "input 0", &in_q));
+    ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, output, "output 0", &out_q));
+    const bool i8 = dtype_ == ERT_I8;
+    std::vector<float> filter_scales;
+    int32_t filter_zp = 0;
+    // Filters are [1,KH,KW,Ci*M]: per-channel scales run along axis 3.
+    ERT_RETURN_IF_ERROR(read_filter_quant(ctx, filter, 3, out_c, i8, &filter_scales, &filter_zp));
+    if (i8 && filter_zp != 0) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "filter (tensor %d '%s') has zero point %d; i8 filters must be symmetric "
+                      "(zero point 0)",
+                      filter.index, filter.name, filter_zp);
+    }
+    const bool per_channel = filter.quant->scale()->size() > 1;
+    if (bias != nullptr) {
+      ERT_RETURN_IF_ERROR(check_bias_quant(ctx, *bias, in_q.scale, filter_scales, per_channel));
+    }
+    ERT_RETURN_IF_ERROR(conv_multipliers(ctx, dtype_, in_q.scale, filter_scales, out_q.scale,
+                                         &multipliers_, &shifts_));
+    quant_.input_zero_point = in_q.zero_point;
+    quant_.filter_zero_point = filter_zp;
+    quant_.output_zero_point = out_q.zero_point;
+    quant_.output_multiplier = multipliers_.data();
+    quant_.output_shift = shifts_.data();
+    if (i8) {
+      kernels::quantized_activation_range<int8_t>(params_.activation, out_q.scale, out_q.zero_point,
+                                                  &quant_.output_min, &quant_.output_max);
+    } else {
+      kernels::quantized_activation_range<uint8_t>(params_.activation, out_q.scale,
+                                                   out_q.zero_point, &quant_.output_min,
+                                                   &quant_.output_max);
+    }
+    return Status();
+  }
+
+  ert_dtype dtype_ = ERT_F32;
   kernels::ConvParams params_;
+  // Quantized path only: the kernel's params point into the two vectors.
+  kernels::ConvQuantParams quant_;
+  std::vector<int32_t> multipliers_;
+  std::vector<int32_t> shifts_;
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
-// RESHAPE: the same f32 elements under the shape in ReshapeOptions (TFLite passes it either as
-// a constant tensor or as options; the converter puts it in the options).
+// RESHAPE: the same elements, of any dtype, under the shape in ReshapeOptions (TFLite passes it
+// either as a constant tensor or as options; the converter puts it in the options).
 //
 // prepare():
-//   1. Check counts, dtypes, no fused activation, ReshapeOptions present, new_shape rank <= 6.
+//   1. Check counts, that the output has the input's dtype and quantization (the bytes are
+//      copied, so a different scale or zero point would change the values' meaning), no fused
+//      activation, ReshapeOptions present, new_shape rank <= 6.
 //   2. Read new_shape: an absent or empty one means a scalar. TFLite's legacy [0] also means a
 //      scalar when the input has one element (an input with no elements keeps the literal [0]).
 //   3. Infer the single -1 entry, if any, from the input's element count; reject other negative
@@ -13,6 +15,7 @@
 #include <cstring>
 
 #include "src/ops/ops.h"
+#include "src/ops/quant_params.h"
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
@@ -25,8 +28,17 @@ class ReshapeOp : public Op {
     ERT_RETURN_IF_ERROR(ctx.expect_present(0));
     const Tensor& in = *ctx.input(0);
     Tensor& out = *ctx.output(0);
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(in, "input 0", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", ERT_F32));
+    if (dtype_size(in.dtype) == 0) {
+      return ctx.fail(ERT_UNSUPPORTED, "input 0 (tensor %d '%s') has unknown dtype %d", in.index,
+                      in.name, int(in.dtype));
+    }
+    ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", in.dtype));
+    if (!same_quantization(in.quant, out.quant)) {
+      return ctx.fail(ERT_UNSUPPORTED,
+                      "output 0 (tensor %d '%s') is quantized differently from input 0 (tensor "
+                      "%d '%s'); RESHAPE copies the values and does not requantize",
+                      out.index, out.name, in.index, in.name);
+    }
     if (ctx.op()->activation() != fb::Activation::NONE) {
       return ctx.fail(ERT_UNSUPPORTED, "fused activation %d (%s) is not supported by RESHAPE",
                       int(ctx.op()->activation()), fb::EnumNameActivation(ctx.op()->activation()));
@@ -91,7 +103,7 @@ class ReshapeOp : public Op {
                       shape_string(in.shape, have, sizeof(have)), static_cast<long long>(in_count));
     }
     out.shape = shape;
-    bytes_ = size_t(in_count) * sizeof(float);
+    bytes_ = size_t(in_count) * dtype_size(in.dtype);
     return Status();
   }
 
