@@ -74,11 +74,21 @@ class Writer {
   // Maps the coordinates of the levels to the element they name and stores the next value.
   void leaf() {
     if (next_ >= count_) return;  // Unreachable after the checks; kept as a guard.
+    // Validation bounded every level count and index; these unsigned bounds restate that for
+    // the compiler (and any later change), so nothing can index outside the arrays.
+    const unsigned rank = unsigned(plan_.rank);
+    const unsigned levels = unsigned(plan_.levels);
+    if (rank > unsigned(rt::kMaxRank) || levels > unsigned(kMaxLevels) || levels < rank) return;
     int64_t index[rt::kMaxRank] = {};
-    for (int l = 0; l < plan_.rank; ++l) index[plan_.order[l]] = coord_[l];
-    for (int l = plan_.rank; l < plan_.levels; ++l) {
-      const int b = plan_.order[l] - plan_.rank;
-      const int d = plan_.block_dim[b];
+    for (unsigned l = 0; l < rank; ++l) {
+      const unsigned d = unsigned(plan_.order[l]);
+      if (d < unsigned(rt::kMaxRank)) index[d] = coord_[l];
+    }
+    for (unsigned l = rank; l < levels; ++l) {
+      const unsigned b = unsigned(plan_.order[l] - plan_.rank);
+      if (b >= unsigned(rt::kMaxRank)) continue;
+      const unsigned d = unsigned(plan_.block_dim[b]);
+      if (d >= unsigned(rt::kMaxRank)) continue;
       index[d] = index[d] * plan_.block_size[b] + coord_[l];
     }
     int64_t flat = 0;

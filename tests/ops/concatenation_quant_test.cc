@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tests/ops/quant_op_harness.h"
+#include "tests/support/op_harness.h"
 
 using ert::Status;
 using ert::fb::Activation;
@@ -11,7 +11,7 @@ using ert::fb::OpCode;
 using ert::kernels::Shape;
 using ert::testing::fails_with;
 using ert::testing::per_tensor;
-using ert::testing::QuantOpHarness;
+using ert::testing::OpHarness;
 using ert::testing::TestQuant;
 
 namespace {
@@ -24,7 +24,7 @@ ert::fb::OpOptionsUnion concat_options(int axis) {
   return u;
 }
 
-void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
+void expect_failure(OpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
   const Status s = h.prepare();
   CHECK_MESSAGE(fails_with(s, code, parts), s.message());
   CHECK_MESSAGE(s.message().find("op 0 (CONCATENATION)") != std::string::npos, s.message());
@@ -35,7 +35,7 @@ void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<co
 TEST_CASE("CONCATENATION quantized u8 requantizes inputs to the output's scale") {
   // Output scale 0.25, zero point 3. Input 0 shares it (copied); input 1 has scale 0.5 and
   // zero point 10 (q 12 is real 1: 4 + 3 = 7); input 2 has scale 1, zero point 0.
-  QuantOpHarness h(OpCode::CONCATENATION, concat_options(-1));
+  OpHarness h(OpCode::CONCATENATION, concat_options(-1));
   h.add_u8({1, 3}, {0, 7, 255}, per_tensor(0.25f, 3));
   h.add_u8({1, 3}, {12, 10, 0}, per_tensor(0.5f, 10));
   h.add_u8({1, 1}, {100}, per_tensor(1.0f, 0));
@@ -47,7 +47,7 @@ TEST_CASE("CONCATENATION quantized u8 requantizes inputs to the output's scale")
 
 TEST_CASE("CONCATENATION quantized i8 along axis 1 with a fused RELU") {
   // Input 1 (scale 0.5) moves to scale 1 with ties away from zero; RELU clamps at 0.
-  QuantOpHarness h(OpCode::CONCATENATION, concat_options(1), Activation::RELU);
+  OpHarness h(OpCode::CONCATENATION, concat_options(1), Activation::RELU);
   h.add_i8({2, 1}, {1, -2}, per_tensor(1.0f, 0));
   h.add_i8({2, 2}, {1, 3, -1, -3}, per_tensor(0.5f, 0));
   h.add_output(ERT_I8, per_tensor(1.0f, 0));
@@ -57,27 +57,27 @@ TEST_CASE("CONCATENATION quantized i8 along axis 1 with a fused RELU") {
 
 TEST_CASE("CONCATENATION quantized rejects mixed dtypes and missing quantization") {
   SUBCASE("u8 then i8") {
-    QuantOpHarness h(OpCode::CONCATENATION, concat_options(0));
+    OpHarness h(OpCode::CONCATENATION, concat_options(0));
     h.add_u8({1}, {1}, per_tensor(1.0f, 0));
     h.add_i8({1}, {1}, per_tensor(1.0f, 0));
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"input 1", "dtype i8", "supports u8"});
   }
   SUBCASE("f32 output") {
-    QuantOpHarness h(OpCode::CONCATENATION, concat_options(0));
+    OpHarness h(OpCode::CONCATENATION, concat_options(0));
     h.add_u8({1}, {1}, per_tensor(1.0f, 0));
     h.add_output(ERT_F32);
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "dtype f32"});
   }
   SUBCASE("second input without quantization") {
-    QuantOpHarness h(OpCode::CONCATENATION, concat_options(0));
+    OpHarness h(OpCode::CONCATENATION, concat_options(0));
     h.add_u8({1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({1}, {1}, TestQuant());
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"input 1 (tensor 1 'input')", "no quantization"});
   }
   SUBCASE("output zero point outside u8") {
-    QuantOpHarness h(OpCode::CONCATENATION, concat_options(0));
+    OpHarness h(OpCode::CONCATENATION, concat_options(0));
     h.add_u8({1}, {1}, per_tensor(1.0f, 0));
     h.add_output(ERT_U8, per_tensor(1.0f, -1));
     expect_failure(h, ERT_INVALID_MODEL, {"output 0", "zero point -1"});

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "tests/kernels/quant_reference.h"
-#include "tests/ops/quant_op_harness.h"
+#include "tests/support/op_harness.h"
 
 using ert::Status;
 using ert::fb::Activation;
@@ -15,7 +15,7 @@ using ert::fb::Padding;
 using ert::kernels::Shape;
 using ert::testing::fails_with;
 using ert::testing::per_tensor;
-using ert::testing::QuantOpHarness;
+using ert::testing::OpHarness;
 using ert::testing::TestQuant;
 
 namespace {
@@ -32,13 +32,13 @@ ert::fb::OpOptionsUnion conv_options(Padding padding, int stride = 1) {
 
 // The hand-worked u8 case of kernels/conv2d_quant_test.cc through the op: the real factor
 // M = 0.5 * 1 / 1 = 0.5, zero points 128 (input, filter) and 100 (output), bias 5.
-void add_u8_case(QuantOpHarness& h, const TestQuant& bias_quant = per_tensor(0.5f, 0)) {
+void add_u8_case(OpHarness& h, const TestQuant& bias_quant = per_tensor(0.5f, 0)) {
   h.add_u8({1, 2, 2, 1}, {130, 126, 128, 138}, per_tensor(0.5f, 128));
   h.add_u8({1, 1, 1, 1}, {131}, per_tensor(1.0f, 128), true);
   h.add_i32({1}, {5}, bias_quant);
 }
 
-void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
+void expect_failure(OpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
   const Status s = h.prepare();
   CHECK_MESSAGE(fails_with(s, code, parts), s.message());
   CHECK_MESSAGE(s.message().find("op 0 (CONV_2D)") != std::string::npos, s.message());
@@ -47,7 +47,7 @@ void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<co
 }  // namespace
 
 TEST_CASE("CONV_2D quantized u8 runs TFLite's arithmetic") {
-  QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+  OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
   add_u8_case(h);
   h.add_output(ERT_U8, per_tensor(1.0f, 100));
   REQUIRE(h.prepare_and_run().ok());
@@ -57,7 +57,7 @@ TEST_CASE("CONV_2D quantized u8 runs TFLite's arithmetic") {
 }
 
 TEST_CASE("CONV_2D quantized u8 applies a fused RELU6 in the quantized domain") {
-  QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID), Activation::RELU6);
+  OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID), Activation::RELU6);
   add_u8_case(h);
   h.add_output(ERT_U8, per_tensor(1.0f, 100));
   REQUIRE(h.prepare_and_run().ok());
@@ -67,7 +67,7 @@ TEST_CASE("CONV_2D quantized u8 applies a fused RELU6 in the quantized domain") 
 
 TEST_CASE("CONV_2D quantized i8 with per-channel filter scales") {
   // M = 0.5 * (0.5, 4) / 1 = (0.25, 2): the hand-worked case of the kernel test.
-  QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+  OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
   h.add_i8({1, 1, 1, 2}, {3, -1}, per_tensor(0.5f, -1));
   h.add_i8({2, 1, 1, 2}, {2, 5, -3, 1}, TestQuant{{0.5f, 4.0f}, {0, 0}, 0}, true);
   h.add_i32({2}, {1, 0}, TestQuant{{0.25f, 2.0f}, {0, 0}, 0});
@@ -85,7 +85,7 @@ TEST_CASE("CONV_2D quantized u8 forms the scale product in float, as TFLite does
   const float in_s = 0.06606115400791168f;
   const float f_s = 0.007676083128899336f;
   const float out_s = 0.4078370928764343f;
-  QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+  OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
   h.add_u8({1, 1, 1, 1}, {7}, per_tensor(in_s, 7));
   h.add_u8({1, 1, 1, 1}, {1}, per_tensor(f_s, 0), true);
   h.add_i32({1}, {95305}, per_tensor(in_s * f_s, 0));
@@ -118,7 +118,7 @@ TEST_CASE("CONV_2D quantized random u8 and i8 models match int64 and real arithm
     }
     if (i8 && co > 1) fq.axis = bq.axis = 0;
     const int32_t in_zp = pick(lo, hi), out_zp = pick(lo, hi);
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::SAME, 2), Activation::RELU);
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::SAME, 2), Activation::RELU);
     h.add_input(i8 ? ERT_I8 : ERT_U8, {1, hw, hw, ci}, in, per_tensor(in_s, in_zp));
     h.add_input(i8 ? ERT_I8 : ERT_U8, {co, 3, 3, ci}, filt, fq, true);
     h.add_i32({co}, bias, bq);
@@ -163,20 +163,20 @@ TEST_CASE("CONV_2D quantized random u8 and i8 models match int64 and real arithm
 
 TEST_CASE("CONV_2D quantized accepts a bias without quantization or with a rounded scale") {
   SUBCASE("no bias quantization") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     add_u8_case(h, TestQuant());
     h.add_output(ERT_U8, per_tensor(1.0f, 100));
     REQUIRE(h.prepare_and_run().ok());
     CHECK(h.output<uint8_t>(0) == std::vector<uint8_t>{106, 100, 103, 118});
   }
   SUBCASE("bias scale off by a relative 1e-6") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     add_u8_case(h, per_tensor(0.5f * (1.0f + 1e-6f), 0));
     h.add_output(ERT_U8, per_tensor(1.0f, 100));
     CHECK(h.prepare().ok());
   }
   SUBCASE("one bias scale beside per-channel filter scales") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 2}, {3, -1}, per_tensor(0.5f, -1));
     h.add_i8({2, 1, 1, 2}, {2, 5, -3, 1}, TestQuant{{0.5f, 4.0f}, {0, 0}, 0}, true);
     h.add_i32({2}, {1, 0}, per_tensor(0.25f, 0));
@@ -187,7 +187,7 @@ TEST_CASE("CONV_2D quantized accepts a bias without quantization or with a round
 
 TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear messages") {
   SUBCASE("input without quantization") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, TestQuant());
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
@@ -196,14 +196,14 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
                     "quantization"});
   }
   SUBCASE("output without quantization") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_U8);
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "no quantization"});
   }
   SUBCASE("filter without quantization") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({1, 1, 1, 1}, {1}, TestQuant(), true);
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
@@ -212,14 +212,14 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
                     "quantization"});
   }
   SUBCASE("per-channel u8 filter") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({2, 1, 1, 1}, {1, 2}, TestQuant{{1.0f, 2.0f}, {0, 0}, 0}, true);
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"filter", "per-channel", "i8 filters only"});
   }
   SUBCASE("per-channel scales on the wrong axis") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 2}, {1, 1}, per_tensor(1.0f, 0));
     h.add_i8({2, 1, 1, 2}, {1, 2, 3, 4}, TestQuant{{1.0f, 2.0f}, {0, 0}, 3}, true);
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
@@ -227,21 +227,21 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
                    {"filter", "2 quantization scales on axis 3", "needs 2 scales on axis 0"});
   }
   SUBCASE("asymmetric i8 filter") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 3), true);
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"filter", "zero point 3", "symmetric"});
   }
   SUBCASE("filter zero points that differ by channel") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_i8({2, 1, 1, 1}, {1, 2}, TestQuant{{1.0f, 2.0f}, {0, 1}, 0}, true);
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"filter", "different zero points per channel"});
   }
   SUBCASE("float bias on a u8 convolution") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_f32({1}, {0.0f});
@@ -249,14 +249,14 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
     expect_failure(h, ERT_UNSUPPORTED, {"bias (tensor 2 'input') has dtype f32", "i32"});
   }
   SUBCASE("bias in another scale") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     add_u8_case(h, per_tensor(0.25f, 0));
     h.add_output(ERT_U8, per_tensor(1.0f, 100));
     expect_failure(h, ERT_INVALID_MODEL,
                    {"bias", "scale 0.25", "input scale * filter scale = 0.5"});
   }
   SUBCASE("bias with a wrong number of scales") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_i32({1}, {0}, TestQuant{{1.0f, 1.0f, 1.0f}, {0, 0, 0}, 0});
@@ -264,7 +264,7 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
     expect_failure(h, ERT_INVALID_MODEL, {"bias", "3 quantization scales, needs 1 or 1"});
   }
   SUBCASE("zero point outside the type") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 300));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
@@ -272,7 +272,7 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
   }
   SUBCASE("zero or NaN scale") {
     for (float bad : {0.0f, -1.0f, std::nanf("")}) {
-      QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+      OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
       h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
       h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
       h.add_output(ERT_I8, per_tensor(bad, 0));
@@ -280,21 +280,21 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
     }
   }
   SUBCASE("scales and zero points of different counts") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 1}, {1}, TestQuant{{1.0f}, {0, 0}, -1});
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_INVALID_MODEL, {"input 0", "1 quantization scales but 2 zero points"});
   }
   SUBCASE("per-channel input") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 2}, {1, 1}, TestQuant{{1.0f, 1.0f}, {0, 0}, 3});
     h.add_i8({1, 1, 1, 2}, {1, 1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"input 0", "per-channel quantization (2 scales)"});
   }
   SUBCASE("filter of another dtype than the input") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_u8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
@@ -302,14 +302,14 @@ TEST_CASE("CONV_2D quantized rejects bad or missing quantization with clear mess
                    {"input 0 (tensor 0 'input') has dtype u8", "must be u8 too, not i8 and u8"});
   }
   SUBCASE("int32 input") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i32({1, 1, 1, 1}, {1});
     h.add_i32({1, 1, 1, 1}, {1});
     h.add_output(ERT_I32);
     expect_failure(h, ERT_UNSUPPORTED, {"input 0", "dtype i32", "f32, u8 and i8"});
   }
   SUBCASE("requantization factor too large") {
-    QuantOpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0));
     h.add_i8({1, 1, 1, 1}, {1}, per_tensor(1.0f, 0), true);
     h.add_output(ERT_I8, per_tensor(1e-12f, 0));

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tests/kernels/quant_reference.h"
-#include "tests/ops/quant_op_harness.h"
+#include "tests/support/op_harness.h"
 
 using ert::Status;
 using ert::fb::Activation;
@@ -15,12 +15,12 @@ using ert::fb::OpCode;
 using ert::kernels::Shape;
 using ert::testing::fails_with;
 using ert::testing::per_tensor;
-using ert::testing::QuantOpHarness;
+using ert::testing::OpHarness;
 using ert::testing::TestQuant;
 
 namespace {
 
-void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
+void expect_failure(OpHarness& h, ert_status code, std::initializer_list<const char*> parts) {
   const Status s = h.prepare();
   CHECK_MESSAGE(fails_with(s, code, parts), s.message());
   CHECK_MESSAGE(s.message().find("op 0 (QUANTIZE)") != std::string::npos, s.message());
@@ -30,7 +30,7 @@ void expect_failure(QuantOpHarness& h, ert_status code, std::initializer_list<co
 
 TEST_CASE("QUANTIZE f32 to u8 rounds half away from zero and clamps") {
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  QuantOpHarness h(OpCode::QUANTIZE);
+  OpHarness h(OpCode::QUANTIZE);
   h.add_f32({2, 4}, {0.0f, 1.25f, -1.25f, 0.74f, 1000.0f, -1000.0f, nan, 63.75f});
   h.add_output(ERT_U8, per_tensor(0.5f, 128));
   REQUIRE(h.prepare_and_run().ok());
@@ -40,7 +40,7 @@ TEST_CASE("QUANTIZE f32 to u8 rounds half away from zero and clamps") {
 }
 
 TEST_CASE("QUANTIZE f32 to i8") {
-  QuantOpHarness h(OpCode::QUANTIZE);
+  OpHarness h(OpCode::QUANTIZE);
   h.add_f32({4}, {0.0f, 0.375f, -0.375f, 100.0f});
   h.add_output(ERT_I8, per_tensor(0.25f, -3));
   REQUIRE(h.prepare_and_run().ok());
@@ -49,7 +49,7 @@ TEST_CASE("QUANTIZE f32 to i8") {
 }
 
 TEST_CASE("QUANTIZE u8 to i8 with equal scales shifts by the zero points") {
-  QuantOpHarness h(OpCode::QUANTIZE);
+  OpHarness h(OpCode::QUANTIZE);
   h.add_u8({5}, {0, 1, 128, 200, 255}, per_tensor(0.1f, 128));
   h.add_output(ERT_I8, per_tensor(0.1f, 0));
   REQUIRE(h.prepare_and_run().ok());
@@ -67,7 +67,7 @@ TEST_CASE("QUANTIZE requantizes between u8 and i8 scales like TFLite") {
     const int out_zp = std::uniform_int_distribution<int>(out_lo, out_lo + 255)(rng);
     std::vector<uint8_t> bytes(256);
     for (int i = 0; i < 256; ++i) bytes[size_t(i)] = uint8_t(i);
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_input(from_u8 ? ERT_U8 : ERT_I8, {256}, bytes, per_tensor(in_s, in_zp));
     h.add_output(to_u8 ? ERT_U8 : ERT_I8, per_tensor(out_s, out_zp));
     REQUIRE(h.prepare_and_run().ok());
@@ -88,43 +88,43 @@ TEST_CASE("QUANTIZE requantizes between u8 and i8 scales like TFLite") {
 
 TEST_CASE("QUANTIZE rejects what it cannot run with clear messages") {
   SUBCASE("f32 output") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_f32({1}, {1.0f});
     h.add_output(ERT_F32);
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "dtype f32", "u8 and i8"});
   }
   SUBCASE("i32 input") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_i32({1}, {1});
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"input 0", "dtype i32", "f32, u8 and i8"});
   }
   SUBCASE("output without quantization") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_f32({1}, {1.0f});
     h.add_output(ERT_U8);
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "no quantization"});
   }
   SUBCASE("per-channel output") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_f32({2}, {1.0f, 2.0f});
     h.add_output(ERT_I8, TestQuant{{1.0f, 2.0f}, {0, 0}, 0});
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "per-channel"});
   }
   SUBCASE("u8 input without quantization") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_u8({1}, {1}, TestQuant());
     h.add_output(ERT_I8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"input 0", "no quantization"});
   }
   SUBCASE("rescaling factor too large") {
-    QuantOpHarness h(OpCode::QUANTIZE);
+    OpHarness h(OpCode::QUANTIZE);
     h.add_u8({1}, {1}, per_tensor(1.0f, 0));
     h.add_output(ERT_I8, per_tensor(1e-12f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"rescaling factor", "too large"});
   }
   SUBCASE("fused activation") {
-    QuantOpHarness h(OpCode::QUANTIZE, ert::fb::OpOptionsUnion(), Activation::RELU6);
+    OpHarness h(OpCode::QUANTIZE, ert::fb::OpOptionsUnion(), Activation::RELU6);
     h.add_f32({1}, {1.0f});
     h.add_output(ERT_U8, per_tensor(1.0f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"fused activation RELU6"});

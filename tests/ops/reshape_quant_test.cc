@@ -3,14 +3,14 @@
 #include <cstdint>
 #include <vector>
 
-#include "tests/ops/quant_op_harness.h"
+#include "tests/support/op_harness.h"
 
 using ert::Status;
 using ert::fb::OpCode;
 using ert::kernels::Shape;
 using ert::testing::fails_with;
 using ert::testing::per_tensor;
-using ert::testing::QuantOpHarness;
+using ert::testing::OpHarness;
 using ert::testing::TestQuant;
 
 namespace {
@@ -26,7 +26,7 @@ ert::fb::OpOptionsUnion reshape_options(std::vector<int32_t> new_shape) {
 }  // namespace
 
 TEST_CASE("RESHAPE of quantized u8 copies the bytes when both sides share quantization") {
-  QuantOpHarness h(OpCode::RESHAPE, reshape_options({3, -1}));
+  OpHarness h(OpCode::RESHAPE, reshape_options({3, -1}));
   h.add_u8({1, 6}, {0, 1, 2, 128, 254, 255}, per_tensor(0.5f, 128));
   h.add_output(ERT_U8, per_tensor(0.5f, 128));
   REQUIRE(h.prepare_and_run().ok());
@@ -36,21 +36,21 @@ TEST_CASE("RESHAPE of quantized u8 copies the bytes when both sides share quanti
 
 TEST_CASE("RESHAPE runs on any dtype, quantized or not") {
   SUBCASE("i32") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2, 2}));
-    h.add_input(ERT_I32, {4}, QuantOpHarness::bytes_of(std::vector<int32_t>{1, -2, 3, -4}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2, 2}));
+    h.add_input(ERT_I32, {4}, OpHarness::bytes_of(std::vector<int32_t>{1, -2, 3, -4}));
     h.add_output(ERT_I32);
     REQUIRE(h.prepare_and_run().ok());
     CHECK(h.output<int32_t>(0) == std::vector<int32_t>{1, -2, 3, -4});
   }
   SUBCASE("i64") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2}));
-    h.add_input(ERT_I64, {1, 2}, QuantOpHarness::bytes_of(std::vector<int64_t>{1LL << 40, -7}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2}));
+    h.add_input(ERT_I64, {1, 2}, OpHarness::bytes_of(std::vector<int64_t>{1LL << 40, -7}));
     h.add_output(ERT_I64);
     REQUIRE(h.prepare_and_run().ok());
     CHECK(h.output<int64_t>(0) == std::vector<int64_t>{1LL << 40, -7});
   }
   SUBCASE("bool") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({3}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({3}));
     h.add_input(ERT_BOOL, {3, 1}, {1, 0, 1});
     h.add_output(ERT_BOOL);
     REQUIRE(h.prepare_and_run().ok());
@@ -58,7 +58,7 @@ TEST_CASE("RESHAPE runs on any dtype, quantized or not") {
   }
   SUBCASE("i8 with equal per-channel quantization") {
     const TestQuant q{{0.5f, 0.25f}, {0, 0}, 1};
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({1, 2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({1, 2}));
     h.add_i8({2}, {-1, 1}, q);
     h.add_output(ERT_I8, q);
     REQUIRE(h.prepare_and_run().ok());
@@ -67,39 +67,39 @@ TEST_CASE("RESHAPE runs on any dtype, quantized or not") {
 }
 
 TEST_CASE("RESHAPE rejects an output quantized differently from its input") {
-  auto expect_failure = [](QuantOpHarness& h, ert_status code,
+  auto expect_failure = [](OpHarness& h, ert_status code,
                            std::initializer_list<const char*> parts) {
     const Status s = h.prepare();
     CHECK_MESSAGE(fails_with(s, code, parts), s.message());
     CHECK_MESSAGE(s.message().find("op 0 (RESHAPE)") != std::string::npos, s.message());
   };
   SUBCASE("another zero point") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2}));
     h.add_u8({2}, {1, 2}, per_tensor(0.5f, 128));
     h.add_output(ERT_U8, per_tensor(0.5f, 127));
     expect_failure(h, ERT_UNSUPPORTED,
                    {"output 0", "quantized differently from input 0", "does not requantize"});
   }
   SUBCASE("another scale") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2}));
     h.add_u8({2}, {1, 2}, per_tensor(0.5f, 128));
     h.add_output(ERT_U8, per_tensor(0.25f, 128));
     expect_failure(h, ERT_UNSUPPORTED, {"quantized differently"});
   }
   SUBCASE("quantized input, plain output") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2}));
     h.add_i8({2}, {1, 2}, per_tensor(0.5f, 0));
     h.add_output(ERT_I8);
     expect_failure(h, ERT_UNSUPPORTED, {"quantized differently"});
   }
   SUBCASE("another axis") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2, 2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2, 2}));
     h.add_i8({2, 2}, {1, 2, 3, 4}, TestQuant{{0.5f, 0.25f}, {0, 0}, 0});
     h.add_output(ERT_I8, TestQuant{{0.5f, 0.25f}, {0, 0}, 1});
     expect_failure(h, ERT_UNSUPPORTED, {"quantized differently"});
   }
   SUBCASE("another dtype") {
-    QuantOpHarness h(OpCode::RESHAPE, reshape_options({2}));
+    OpHarness h(OpCode::RESHAPE, reshape_options({2}));
     h.add_u8({2}, {1, 2}, per_tensor(0.5f, 128));
     h.add_output(ERT_I8, per_tensor(0.5f, 0));
     expect_failure(h, ERT_UNSUPPORTED, {"output 0", "dtype i8", "supports u8"});

@@ -11,8 +11,29 @@ constexpr uint8_t kGuardValue = 0xA5;
 
 struct OpHarness::Slot {
   rt::Tensor tensor;
-  std::vector<uint8_t> storage;  // For outputs: guard + data + guard.
+  std::vector<uint8_t> storage;       // For outputs: guard + data + guard.
+  std::vector<uint8_t> quant_buffer;  // A finished fb::Quantization table, if any.
+
+  void set_quant(const TestQuant& quant) {
+    if (quant.scales.empty() && quant.zero_points.empty()) return;
+    fb::QuantizationT q;
+    q.scale = quant.scales;
+    q.zero_point = quant.zero_points;
+    q.axis = quant.axis;
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(fb::Quantization::Pack(fbb, &q));
+    quant_buffer.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+    tensor.quant = flatbuffers::GetRoot<fb::Quantization>(quant_buffer.data());
+  }
 };
+
+bool fails_with(const Status& s, ert_status code, std::initializer_list<const char*> parts) {
+  if (s.ok() || s.code() != code) return false;
+  for (const char* p : parts) {
+    if (s.message().find(p) == std::string::npos) return false;
+  }
+  return true;
+}
 
 OpHarness::OpHarness(fb::OpCode code, fb::OpOptionsUnion options, fb::Activation activation)
     : code_(code) {
@@ -28,8 +49,10 @@ OpHarness::OpHarness(fb::OpCode code, fb::OpOptionsUnion options, fb::Activation
 OpHarness::~OpHarness() = default;
 
 int OpHarness::add_raw_input(ert_dtype dtype, kernels::Shape shape,
-                             const std::vector<uint8_t>& bytes, bool constant) {
+                             const std::vector<uint8_t>& bytes, bool constant,
+                             const TestQuant& quant) {
   auto slot = std::make_unique<Slot>();
+  slot->set_quant(quant);
   slot->storage = bytes;
   rt::Tensor& t = slot->tensor;
   t.index = int(inputs_.size());
@@ -52,8 +75,9 @@ int OpHarness::add_input(kernels::Shape shape, const std::vector<float>& data, b
 
 void OpHarness::add_absent_input() { input_ptrs_.push_back(nullptr); }
 
-int OpHarness::add_output(ert_dtype dtype) {
+int OpHarness::add_output(ert_dtype dtype, const TestQuant& quant) {
   auto slot = std::make_unique<Slot>();
+  slot->set_quant(quant);
   slot->tensor.index = 1000 + int(outputs_.size());
   slot->tensor.name = "output";
   slot->tensor.dtype = dtype;
