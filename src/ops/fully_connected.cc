@@ -10,32 +10,13 @@
 //   4. Output: [rows, N], or with keep_num_dims the input's shape with N as its last dim; it
 //      must fit the caps.
 #include "kernels/fully_connected.h"
+#include "src/ops/conv_common.h"
 #include "src/ops/ops.h"
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
 namespace {
 
-// Stores the output shape after checking it against the runtime's caps. All dims are >= 0.
-Status set_output_shape(const OpContext& ctx, const int64_t* dims, int rank) {
-  kernels::Shape shape;
-  shape.rank = rank;
-  int64_t count = 1;
-  for (int i = 0; i < rank; ++i) {
-    if (dims[i] > kMaxDim) {
-      return ctx.fail(ERT_UNSUPPORTED, "output dim %d would be %lld, above the limit of %lld", i,
-                      (long long)dims[i], (long long)kMaxDim);
-    }
-    shape.dims[i] = int32_t(dims[i]);
-    count *= dims[i];  // Cannot overflow: count <= 2^31 and dims[i] <= 2^30 here.
-    if (count > kMaxElements) {
-      return ctx.fail(ERT_UNSUPPORTED, "output would have more than %lld elements",
-                      (long long)kMaxElements);
-    }
-  }
-  ctx.output(0)->shape = shape;
-  return Status();
-}
 
 class FullyConnectedOp : public Op {
  public:
