@@ -22,6 +22,13 @@ namespace ert::rt {
 
 namespace {
 constexpr size_t kSegmentAlignment = 64;
+
+// True when the elements of a vector of structs (null counts as aligned) sit at their type's
+// alignment.
+template <typename T>
+bool struct_vector_aligned(const flatbuffers::Vector<const T*>* v) {
+  return v == nullptr || reinterpret_cast<uintptr_t>(v->Data()) % alignof(T) == 0;
+}
 }  // namespace
 
 Status Model::verify() {
@@ -61,6 +68,16 @@ Status Model::verify() {
     return make_status(ERT_INVALID_MODEL,
                        "%s: a required field is missing (tensors, operators, inputs, outputs, "
                        "plan)",
+                       file);
+  }
+  // The FlatBuffers verifier checks a vector's length word only at 4 bytes, but Segment and
+  // Allocation hold 64-bit fields: reading them misaligned is undefined behaviour (and faults
+  // on some ARM cores). The writer aligns them; a file that does not is malformed.
+  if (!struct_vector_aligned(root_->segments())) {
+    return make_status(ERT_INVALID_MODEL, "%s: the segment table is not 8-byte aligned", file);
+  }
+  if (!struct_vector_aligned(root_->plan()->allocations())) {
+    return make_status(ERT_INVALID_MODEL, "%s: the plan's allocation table is not 8-byte aligned",
                        file);
   }
   ERT_RETURN_IF_ERROR(verify_tensors());
