@@ -28,6 +28,7 @@ int report_error(const char* command, const Status& status);
 void add_inspect_command(CLI::App& app, int* exit_code);
 void add_run_command(CLI::App& app, int* exit_code);
 void add_convert_command(CLI::App& app, int* exit_code);
+void add_bench_command(CLI::App& app, int* exit_code);
 
 }  // namespace ert::tool
 

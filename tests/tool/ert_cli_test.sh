@@ -12,7 +12,7 @@ check() {  # check DESCRIPTION COMMAND...: the command must succeed.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-for cmd in inspect run convert; do
+for cmd in inspect run convert bench; do
   check "$cmd --help exits 0 and shows examples" bash -c "'$ERT' $cmd --help | grep -q Examples"
 done
 check "--version names edgert" bash -c "'$ERT' --version | grep -q '^edgert '"
@@ -51,6 +51,49 @@ x = np.load('$np_in'); y = np.load('$out/y.npy')
 assert y.shape == (2, 4, 4, 3)
 assert np.array_equal(y, np.clip(x, 0, 6))
 "
+
+"$ERT" bench "$TMPDIR/all_ops.ert" --num-runs 5 --min-secs 0 --warmup_runs 2 --seed 4 --profile --json "$out/bench.json" > "$out/bench.txt"
+check "bench exits 0" test $? -eq 0
+check "bench prints the steady-state statistics" grep -q 'median .* p90 .* min .* max .* stddev' "$out/bench.txt"
+check "bench --profile prints the per-op tables" bash -c "grep -q '^op type' '$out/bench.txt' && grep -q '^top 15 ops' '$out/bench.txt'"
+check "bench --json has ordered, positive figures" python3 -c "
+import json
+j = json.load(open('$out/bench.json'))
+for k in ['load_ms', 'create_ms', 'first_inference_ms', 'warmup', 'steady', 'memory', 'arena_bytes',
+          'file_bytes', 'machine', 'profile']:
+    assert k in j, k
+st = j['steady']
+assert st['runs'] == 5, st
+assert j['warmup']['runs'] == 2, j['warmup']
+for k in ['mean_ms', 'median_ms', 'p90_ms', 'min_ms', 'max_ms']:
+    assert st[k] > 0, (k, st)
+assert st['min_ms'] <= st['median_ms'] <= st['p90_ms'] <= st['max_ms'], st
+assert st['min_ms'] <= st['mean_ms'] <= st['max_ms'], st
+assert st['stddev_ms'] >= 0
+assert j['load_ms'] > 0 and j['create_ms'] > 0 and j['first_inference_ms'] > 0
+assert j['arena_bytes'] > 0 and j['file_bytes'] > 0
+assert j['memory']['peak_rss_end_bytes'] >= j['memory']['peak_rss_before_create_bytes'] > 0
+assert j['machine']['cores'] >= 1 and j['machine']['edgert_version']
+assert len(j['machine']['date']) == 20 and j['machine']['date'].endswith('Z')
+p = j['profile']
+assert p['runs'] == 5 and len(p['ops']) == 31, (p['runs'], len(p['ops']))
+assert sum(t['count'] for t in p['by_type']) == 31
+assert abs(sum(o['share'] for o in p['ops']) - 1) < 1e-6
+assert any(o['type'] == 'CONV_2D' and o['macs'] > 0 for o in p['ops'])
+"
+"$ERT" bench "$TMPDIR/relu_chain.ert" --num_runs 3 --min-secs 0.2 --json "$out/bench2.json" > /dev/null
+check "bench keeps running until --min-secs has passed, or the 100000-run cap" python3 -c "
+import json
+st = json.load(open('$out/bench2.json'))['steady']
+assert st['runs'] > 3, st
+assert st['seconds'] >= 0.2 or (st['capped'] and st['runs'] == 100000), st
+assert st['capped'] == (st['runs'] == 100000), st
+assert 'profile' not in json.load(open('$out/bench2.json'))
+"
+err=$("$ERT" bench /no/such/model.ert 2>&1 >/dev/null); rc=$?
+check "bench of a missing file: one line, non-zero" bash -c "[ $rc -ne 0 ] && [ \$(printf '%s\n' \"$err\" | wc -l) -eq 1 ] && printf '%s' \"$err\" | grep -q '^ert bench: /no/such/model.ert: cannot open'"
+err=$("$ERT" bench "$TMPDIR/relu_chain.ert" --num-runs 1 --min-secs 0 --json /no/such/dir/b.json 2>&1 >/dev/null); rc=$?
+check "bench with an unwritable --json: one line, non-zero" bash -c "[ $rc -ne 0 ] && printf '%s' \"$err\" | grep -q '^ert bench: cannot write /no/such/dir/b.json'"
 
 # Conversion of a real TFLite model, when the shared models are beside the checkout.
 shared_model="${SHARED_DIR:-}/models/tflite/mediapipe__hand_recrop.tflite"
