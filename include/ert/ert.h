@@ -61,6 +61,8 @@ typedef enum ert_dtype {
 #define ERT_MAX_RANK 6
 
 typedef struct ert_model ert_model;             /**< A loaded, verified model. */
+/* One interpreter must not be used from two threads at the same time; a model may be shared by
+ * interpreters on any number of threads (give each thread its own interpreter). */
 typedef struct ert_interpreter ert_interpreter; /**< Runs a model; owns its activations. */
 typedef struct ert_tensor ert_tensor;           /**< A tensor of an interpreter (borrowed). */
 
@@ -118,11 +120,18 @@ typedef struct ert_interpreter_options {
   void* arena;              /**< Caller-owned activation memory, 64-byte aligned, or NULL to
                                  let the interpreter allocate once at create. Must outlive the
                                  interpreter. */
-  size_t arena_bytes;       /**< Size of `arena` when given. */
+  size_t arena_bytes;       /**< Size of `arena` when given: at least the plan's arena bytes
+                                 plus ERT_ARENA_SLACK_BYTES. */
   size_t max_arena_bytes;   /**< Cap on the arena the interpreter may need; 0 means no cap. */
   ert_log_fn log;           /**< Optional; called with every error message. */
   void* log_user_data;      /**< Passed to `log`. */
+  int reference_kernels;    /**< Non-zero: run only the portable reference kernels (no XNNPACK,
+                                 no own micro-kernels), e.g. to check the fast path. */
 } ert_interpreter_options;
+
+/** Bytes past the last tensor that fast kernels may read (never write), as XNNPACK does. A
+ *  caller's arena must hold the plan's arena bytes plus this much. */
+#define ERT_ARENA_SLACK_BYTES 64
 
 /** Fills options with defaults: one thread, interpreter-owned arena, no cap, no log. */
 ERT_API void ert_interpreter_options_init(ert_interpreter_options* options);

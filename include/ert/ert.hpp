@@ -152,9 +152,11 @@ struct InterpreterOptions {
   void* arena = nullptr;
   size_t arena_bytes = 0;
   size_t max_arena_bytes = 0;
+  bool reference_kernels = false;  // True: portable reference kernels only.
 };
 
 /// Runs a Model. Movable, not copyable. Not to be used from two threads at once.
+/// Threads: give each thread its own Interpreter; one Model may be shared by all of them.
 class Interpreter {
  public:
   Interpreter() = default;
@@ -177,6 +179,7 @@ class Interpreter {
     o.arena = options.arena;
     o.arena_bytes = options.arena_bytes;
     o.max_arena_bytes = options.max_arena_bytes;
+    o.reference_kernels = options.reference_kernels ? 1 : 0;
     Interpreter it;
     ert_error e;
     const ert_status s = ert_interpreter_create(model.get(), &o, &it.i_, &e);

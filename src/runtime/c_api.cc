@@ -108,6 +108,7 @@ ert_status ert_interpreter_create(const ert_model* model, const ert_interpreter_
   ro.arena = o.arena;
   ro.arena_bytes = o.arena_bytes;
   ro.max_arena_bytes = o.max_arena_bytes;
+  ro.fast_path = o.reference_kernels == 0;
   std::unique_ptr<ert::rt::Interpreter> impl;
   const ert::Status s = ert::rt::Interpreter::create(*model->impl, ro, &impl);
   if (!s.ok()) return report(s, error, o.log, o.log_user_data);

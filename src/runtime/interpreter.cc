@@ -11,7 +11,8 @@ namespace ert::rt {
 
 namespace {
 // Bytes past the end of the arena that kernels may read (never write), as XNNPACK does.
-constexpr size_t kArenaSlack = 64;
+constexpr size_t kArenaSlack = ERT_ARENA_SLACK_BYTES;
+static_assert(kArenaSlack >= 16, "XNNPACK reads up to XNN_EXTRA_BYTES (16) past a tensor");
 }  // namespace
 
 Interpreter::~Interpreter() = default;
@@ -40,6 +41,15 @@ Status Interpreter::init(const InterpreterOptions& options) {
     arena_capacity_ = options.arena_bytes;
   }
   max_arena_bytes_ = options.max_arena_bytes;
+  if (options.num_threads > 1) {
+    threadpool_.reset(pthreadpool_create(size_t(options.num_threads)));
+    if (!threadpool_) {
+      return make_status(ERT_OUT_OF_MEMORY, "cannot create a pool of %d threads",
+                         options.num_threads);
+    }
+  }
+  KernelChoice choice;
+  choice.fast_path = options.fast_path;
 
   const auto& descs = model_.tensors();
   tensors_.resize(descs.size());
@@ -68,7 +78,7 @@ Status Interpreter::init(const InterpreterOptions& options) {
   for (size_t i = 0; i < ops.size(); ++i) {
     const fb::Operator* op = ops.Get(flatbuffers::uoffset_t(i));
     std::unique_ptr<Op> impl;
-    const Status s = create_op(op->code(), &impl);
+    const Status s = create_op(op->code(), choice, &impl);
     if (!s.ok()) return make_status(s.code(), "op %zu: %s", i, s.message().c_str());
     ops_.push_back(std::move(impl));
     const auto& io = layout.ops[i];
@@ -76,7 +86,8 @@ Status Interpreter::init(const InterpreterOptions& options) {
     for (int t : io.inputs) io_.push_back(t >= 0 ? &tensors_[size_t(t)] : nullptr);
     Tensor* const* out = io_.data() + io_.size();
     for (int t : io.outputs) io_.push_back(&tensors_[size_t(t)]);
-    contexts_.emplace_back(int(i), op, in, int(io.inputs.size()), out, int(io.outputs.size()));
+    contexts_.emplace_back(int(i), op, in, int(io.inputs.size()), out, int(io.outputs.size()),
+                           threadpool_.get());
   }
   ERT_RETURN_IF_ERROR(prepare_all(/*check_declared=*/true));
   ERT_RETURN_IF_ERROR(plan_and_bind(/*use_stored_plan=*/true));
@@ -167,10 +178,11 @@ Status Interpreter::plan_and_bind(bool use_stored_plan) {
                        needed, max_arena_bytes_);
   }
   if (caller_arena_) {
-    if (needed > arena_capacity_) {
+    if (needed > arena_capacity_ || arena_capacity_ - needed < kArenaSlack) {
       return make_status(ERT_OUT_OF_MEMORY,
-                         "the caller's arena has %zu bytes, the model needs %zu", arena_capacity_,
-                         needed);
+                         "the caller's arena has %zu bytes, the model needs %zu (%zu for the plan "
+                         "and %zu of slack that kernels may read past the last tensor)",
+                         arena_capacity_, needed + kArenaSlack, needed, kArenaSlack);
     }
   } else if (needed > arena_capacity_ || !owned_arena_) {
     // Allocate once (again only when a resize needs more); aligned by hand inside the block.
@@ -191,6 +203,7 @@ Status Interpreter::plan_and_bind(bool use_stored_plan) {
   for (size_t t = 0; t < n; ++t) {
     if (!tensors_[t].is_constant) tensors_[t].data = arena_ + offsets_[t];
   }
+  for (size_t i = 0; i < ops_.size(); ++i) ERT_RETURN_IF_ERROR(ops_[i]->bind(contexts_[i]));
   return Status();
 }
 

@@ -3,7 +3,7 @@
 // Create:  tensors from the model -> create_op for each operator -> prepare all (output shapes
 //          must equal the declared ones) -> use the stored, verified plan -> bind the arena.
 // Resize:  new input shape -> prepare all (shapes propagate) -> plan anew -> bind.
-// Invoke:  run each op in order. Nothing is allocated.
+// Invoke:  run each op in order, on the interpreter's one thread pool. Nothing is allocated.
 #ifndef ERT_RUNTIME_INTERPRETER_H_
 #define ERT_RUNTIME_INTERPRETER_H_
 
@@ -20,6 +20,7 @@ struct InterpreterOptions {
   void* arena = nullptr;        // Caller-owned, 64-byte aligned; null to allocate.
   size_t arena_bytes = 0;
   size_t max_arena_bytes = 0;   // 0: no cap.
+  bool fast_path = true;        // False: reference kernels only.
 };
 
 class Interpreter {
@@ -57,10 +58,17 @@ class Interpreter {
   Status init(const InterpreterOptions& options);
   /// Prepares every op; with `check_declared`, computed shapes must equal the file's.
   Status prepare_all(bool check_declared);
-  /// Computes offsets for the current shapes (or takes the stored plan) and binds data.
+  /// Computes offsets for the current shapes (or takes the stored plan), binds data, and lets
+  /// every op point its kernels at it.
   Status plan_and_bind(bool use_stored_plan);
 
+  struct PoolDeleter {
+    void operator()(pthreadpool_t pool) const { pthreadpool_destroy(pool); }
+  };
+
   const Model& model_;
+  /// Null with one thread: everything runs on the caller's thread, and nothing spins.
+  std::unique_ptr<pthreadpool, PoolDeleter> threadpool_;
   std::vector<Tensor> tensors_;
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<OpContext> contexts_;

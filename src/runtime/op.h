@@ -4,13 +4,16 @@
 //   1. create_op() makes one Op object per operator when the interpreter is created.
 //   2. prepare() checks dtypes, ranks and options, computes every output's shape and caches
 //      whatever invoke needs (kernel params). It runs at create and again after each resize.
-//   3. The interpreter plans memory and binds data pointers.
+//   3. The interpreter plans memory and binds data pointers, then calls bind(), where a backend
+//      points its kernels at the tensors' data (XNNPACK's setup). Again after each resize.
 //   4. run() computes the outputs. It must not allocate and must not fail on data it was
 //      prepared for.
 #ifndef ERT_RUNTIME_OP_H_
 #define ERT_RUNTIME_OP_H_
 
 #include <memory>
+
+#include <pthreadpool.h>
 
 #include "ert_generated.h"
 #include "kernels/common.h"
@@ -23,9 +26,9 @@ namespace ert::rt {
 class OpContext {
  public:
   OpContext(int index, const fb::Operator* op, Tensor* const* inputs, int num_inputs,
-            Tensor* const* outputs, int num_outputs)
+            Tensor* const* outputs, int num_outputs, pthreadpool_t threadpool = nullptr)
       : index_(index), op_(op), inputs_(inputs), num_inputs_(num_inputs), outputs_(outputs),
-        num_outputs_(num_outputs) {}
+        num_outputs_(num_outputs), threadpool_(threadpool) {}
 
   int index() const { return index_; }
   const fb::Operator* op() const { return op_; }
@@ -36,6 +39,8 @@ class OpContext {
   /// Input i, or nullptr for an absent optional input (index -1 in the file).
   Tensor* input(int i) const { return inputs_[i]; }
   Tensor* output(int i) const { return outputs_[i]; }
+  /// The interpreter's thread pool, or null when it runs on one thread (the caller's).
+  pthreadpool_t threadpool() const { return threadpool_; }
   /// The fused activation as a clamp.
   kernels::ActivationRange activation() const;
 
@@ -71,6 +76,7 @@ class OpContext {
   int num_inputs_;
   Tensor* const* outputs_;
   int num_outputs_;
+  pthreadpool_t threadpool_;
 };
 
 class Op {
@@ -78,14 +84,24 @@ class Op {
   virtual ~Op() = default;
   /// Validates and sets output shapes (see the steps at the top of this file).
   virtual Status prepare(const OpContext& ctx) = 0;
+  /// Points kernels at the bound data (tensors' `data` are final until the next resize).
+  virtual Status bind(const OpContext& ctx) { return Status(); }
   /// Computes the outputs. No allocation.
   virtual Status run(const OpContext& ctx) = 0;
   /// Name of the kernel that runs, for profiles ("reference").
   virtual const char* kernel_name() const { return "reference"; }
 };
 
-/// Creates the implementation of an op code, or returns ERT_UNSUPPORTED.
-Status create_op(fb::OpCode code, std::unique_ptr<Op>* out);
+/// Which kernels an interpreter may choose from.
+struct KernelChoice {
+  /// False: only the portable reference kernels (to check the fast path against them).
+  bool fast_path = true;
+};
+
+/// Creates the implementation of an op code, or returns ERT_UNSUPPORTED. With the fast path,
+/// a backend (XNNPACK, own micro-kernels) wraps the reference op and takes the cases it runs;
+/// the rest still run on the reference kernel.
+Status create_op(fb::OpCode code, const KernelChoice& choice, std::unique_ptr<Op>* out);
 
 }  // namespace ert::rt
 

@@ -1,9 +1,14 @@
-// The single place that maps an op code to its implementation.
+// The single place that maps an op code to its implementation: the reference op, wrapped by the
+// fast path's backend when the interpreter may use it.
 #include "src/ops/ops.h"
+#if ERT_WITH_XNNPACK
+#include "src/xnnpack/xnn_backend.h"
+#endif
 
 namespace ert::rt {
 
-Status create_op(fb::OpCode code, std::unique_ptr<Op>* out) {
+namespace {
+Status create_reference_op(fb::OpCode code, std::unique_ptr<Op>* out) {
   using C = fb::OpCode;
   switch (code) {
     case C::ADD:
@@ -45,6 +50,15 @@ Status create_op(fb::OpCode code, std::unique_ptr<Op>* out) {
                          int(code));
   }
   if (*out == nullptr) return make_status(ERT_OUT_OF_MEMORY, "cannot allocate op");
+  return Status();
+}
+}  // namespace
+
+Status create_op(fb::OpCode code, const KernelChoice& choice, std::unique_ptr<Op>* out) {
+  ERT_RETURN_IF_ERROR(create_reference_op(code, out));
+#if ERT_WITH_XNNPACK
+  if (choice.fast_path) return xnn::wrap_op(code, out);
+#endif
   return Status();
 }
 

@@ -44,6 +44,7 @@ constexpr size_t kTopOps = 15;
 struct BenchArgs {
   std::string model;
   int threads = 1;
+  bool reference_kernels = false;
   int warmup_runs = 1;
   int num_runs = 50;
   double min_secs = 1.0;
@@ -174,6 +175,7 @@ int run_bench(const BenchArgs& args) {
   const size_t hwm_before_create = proc_status_bytes("VmHWM");
   rt::InterpreterOptions options;
   options.num_threads = args.threads;
+  options.fast_path = !args.reference_kernels;
   std::unique_ptr<rt::Interpreter> interp;
   const Clock::time_point t_create = Clock::now();
   Status s = rt::Interpreter::create(model, options, &interp);
@@ -399,6 +401,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
                   "Keep timing until this many seconds too (default 1.0)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--seed", args->seed, "Seed of the random inputs");
+  cmd->add_flag("--reference-kernels", args->reference_kernels,
+                "Run only the portable reference kernels (no XNNPACK, no own micro-kernels)");
   cmd->add_flag("--profile", args->profile,
                 "Add a per-op table from a separate pass of as many runs");
   cmd->add_option("--json", args->json, "Also write every figure as JSON to FILE");

@@ -22,6 +22,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   std::string output_dir;
   int threads = 1;
+  bool reference_kernels = false;
   uint32_t seed = 1;
 };
 
@@ -119,6 +120,7 @@ int run_run(const RunArgs& args) {
   const auto t1 = std::chrono::steady_clock::now();
   rt::InterpreterOptions options;
   options.num_threads = args.threads;
+  options.fast_path = !args.reference_kernels;
   std::unique_ptr<rt::Interpreter> interp;
   Status s = rt::Interpreter::create(*model, options, &interp);
   if (!s.ok()) return report_error("run", s);
@@ -167,6 +169,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--output-dir", args->output_dir, "Write each output as DIR/NAME.npy");
   cmd->add_option("--threads", args->threads, "Threads")->check(CLI::Range(1, 256));
   cmd->add_option("--seed", args->seed, "Seed of the random inputs");
+  cmd->add_flag("--reference-kernels", args->reference_kernels,
+                "Run only the portable reference kernels (no XNNPACK, no own micro-kernels)");
   cmd->footer(
       "Examples:\n  ert run model.ert --seed 7\n"
       "  ert run model.ert --input input=image.npy --output-dir out/");

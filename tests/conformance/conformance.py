@@ -21,9 +21,11 @@ For each .tflite under --models:
                                            TFLite fills, and the count)
     TFLite has two kernel sets that do not always agree with each other: its builtin (optimized)
     kernels and its reference kernels (8-bit ones can round differently by several units, float
-    ones sum in another order). A case that misses a bar against the builtin kernels is run on
-    the reference kernels too; it passes when every output is within the bar of that one run,
-    and the notes say so and how far apart TFLite's two answers are.
+    ones sum in another order), and by default TFLite runs float models on its XNNPACK delegate,
+    which fuses multiply-adds and sums in blocks as edgert's fast path does. A case that misses
+    a bar against the builtin kernels is run on the reference kernels, then on the XNNPACK
+    delegate; it passes when every output is within the bar of one of those runs, and the notes
+    say which and how far apart TFLite's answers are.
     When post-processing outputs still differ, the op's uint8 inputs are compared too (through a
     copy of the model that also outputs them), to tell a post-processing bug from a difference
     upstream that moved a box.
@@ -75,6 +77,7 @@ except ImportError:
 FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
 DEFAULT_FLOAT_RANGE = (0.0, 1.0)
 
+ERT_RUN_FLAGS = []            # Extra flags of `ert run` (--reference-kernels), from the command line.
 FLOAT_REL_BAR = 1e-4         # Float outputs: max|ert - tflite| <= this * max(1, max|tflite|).
 QUANT_BAR = 1                # 8-bit outputs: units.
 VALIDATION_REL_BAR = 1e-5    # TFLite's rewritten op against the float64 evaluation.
@@ -179,14 +182,18 @@ class ModelInfo:
 # The reference: TensorFlow Lite.
 
 # TFLite's kernel sets. The builtin (optimized) kernels are the reference; a case that misses
-# the bar against them is compared with the reference kernels too, which are TFLite's own
-# definition of each op and do not always agree with the optimized ones (8-bit kernels can
-# round differently by several units; float kernels sum in another order). edgert passes when
-# it gives, within the bar, the answer of one of them for every output of the case.
+# the bar against them is compared with the other sets in SECOND_OPINIONS' order. The reference
+# kernels are TFLite's own definition of each op and do not always agree with the optimized ones
+# (8-bit kernels can round differently by several units; float kernels sum in another order).
+# edgert passes when it gives, within the bar, the answer of one of them for every output.
 KERNEL_SETS = {
     "builtin": ("TFLite's builtin kernels", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
     "reference": ("TFLite's reference kernels", "BUILTIN_REF"),
+    # What TFLite runs by default: its XNNPACK delegate, whose float kernels (like edgert's fast
+    # path) fuse multiply-adds and sum in blocks, so ill-conditioned outputs move more.
+    "xnnpack": ("TFLite's XNNPACK delegate", "AUTO"),
 }
+SECOND_OPINIONS = ["reference", "xnnpack"]
 
 
 class Reference:
@@ -350,7 +357,7 @@ def ert_run(ert, model_path, feeds, case_dir, timeout):
     out_dir = os.path.join(case_dir, "ert")
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
-    argv = [ert, "run", model_path, "--threads", "1", "--output-dir", out_dir]
+    argv = [ert, "run", model_path, "--threads", "1", "--output-dir", out_dir] + ERT_RUN_FLAGS
     for i, (name, value) in enumerate(sorted(feeds.items())):
         path = os.path.join(case_dir, "input%d.npy" % i)
         np.save(path, value)
@@ -580,29 +587,34 @@ def check_model(args, report, path, photo_list):
         rows, ok = compare_outputs(info, ref_outputs, got)
         extra = [""] * len(rows)
         if not ok and got and not args.builtin_only:
-            # A second opinion from TFLite's reference kernels (see KERNEL_SETS).
-            alt = ref.with_kernels("reference")
-            alt_outputs, _ = alt.run(feeds)
-            alt_rows, alt_ok = compare_outputs(info, alt_outputs, got)
-            spread, _ = compare_outputs(info, alt_outputs,
-                                        {file_name_for(n): v for n, _, v in ref_outputs})
-            if alt_ok:
-                validations = validations + alt.validate()
-                for i, (r, s) in enumerate(zip(rows, spread)):
-                    if not r[4]:
-                        extra[i] = ("matches %s; against %s: %s, over the bar (the two "
-                                    "differ by %s here)" % (KERNEL_SETS["reference"][0],
-                                                            KERNEL_SETS["builtin"][0], r[2],
-                                                            s[2]))
-                    else:
-                        extra[i] = "against %s (within the bar of %s too: %s)" % (
-                            KERNEL_SETS["reference"][0], KERNEL_SETS["builtin"][0], r[2])
-                rows, ok = alt_rows, True
-            else:
+            # Second opinions from TFLite's other kernel sets (see KERNEL_SETS), in order.
+            for kernels in SECOND_OPINIONS:
+                alt = ref.with_kernels(kernels)
+                alt_outputs, _ = alt.run(feeds)
+                alt_rows, alt_ok = compare_outputs(info, alt_outputs, got)
+                spread, _ = compare_outputs(info, alt_outputs,
+                                            {file_name_for(n): v for n, _, v in ref_outputs})
+                if alt_ok:
+                    # Under the delegate TFLite's intermediate tensors are not observable, so
+                    # the rewritten op is validated on the builtin run of the same copy only.
+                    if kernels != "xnnpack":
+                        validations = validations + alt.validate()
+                    for i, (r, sp) in enumerate(zip(rows, spread)):
+                        if not r[4]:
+                            extra[i] = ("matches %s; against %s: %s, over the bar (the two "
+                                        "differ by %s here)" % (KERNEL_SETS[kernels][0],
+                                                                KERNEL_SETS["builtin"][0], r[2],
+                                                                sp[2]))
+                        else:
+                            extra[i] = "against %s (within the bar of %s too: %s)" % (
+                                KERNEL_SETS[kernels][0], KERNEL_SETS["builtin"][0], r[2])
+                    rows, ok = alt_rows, True
+                    break
                 for i, r in enumerate(alt_rows):
                     if not rows[i][4]:
-                        extra[i] = "against %s: %s%s" % (KERNEL_SETS["reference"][0], r[2],
-                                                        ", within the bar" if r[4] else "")
+                        extra[i] += "%sagainst %s: %s%s" % ("; " if extra[i] else "",
+                                                           KERNEL_SETS[kernels][0], r[2],
+                                                           ", within the bar" if r[4] else "")
         report.rows += validation_rows(model, case, validations)
         ok = ok and all(v[3] for v in validations)
         exact_failed = False
@@ -727,6 +739,8 @@ def main():
     parser.add_argument("--only", default="*",
                         help="check only the models whose file name matches this glob or "
                         "contains this text")
+    parser.add_argument("--reference-kernels", action="store_true",
+                        help="run edgert on its reference kernels only (the fast path off)")
     parser.add_argument("--work-dir", help="keep inputs, outputs and model copies here")
     parser.add_argument("--builtin-only", action="store_true",
                         help="compare with TFLite's builtin kernels only (no second opinion "
@@ -736,6 +750,8 @@ def main():
         os.path.join(HERE, "..", "..", "src", "convert", "tflite_schema.fbs")),
         help="edgert's TFLite schema, for flatc")
     args = parser.parse_args()
+    if args.reference_kernels:
+        ERT_RUN_FLAGS.append("--reference-kernels")
     start = time.perf_counter()
 
     args.ert = os.path.abspath(args.ert)

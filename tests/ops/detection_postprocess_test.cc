@@ -132,7 +132,8 @@ class QuantRunner {
       output_slots_.push_back(slot.get());
       slots_.push_back(std::move(slot));
     }
-    ERT_RETURN_IF_ERROR(ert::rt::create_op(OpCode::DETECTION_POSTPROCESS, &op_));
+    ERT_RETURN_IF_ERROR(
+        ert::rt::create_op(OpCode::DETECTION_POSTPROCESS, ert::rt::KernelChoice{}, &op_));
     ERT_RETURN_IF_ERROR(op_->prepare(context()));
     for (Slot* slot : output_slots_) {
       ert::rt::Tensor& t = slot->tensor;

@@ -113,7 +113,7 @@ TEST_CASE("RESHAPE runs in place when the planner aliases the output on the inpu
   const ert::rt::OpContext ctx(0, op_fb, ins, 1, outs, 1);
 
   std::unique_ptr<ert::rt::Op> op;
-  REQUIRE(ert::rt::create_op(OpCode::RESHAPE, &op).ok());
+  REQUIRE(ert::rt::create_op(OpCode::RESHAPE, ert::rt::KernelChoice{}, &op).ok());
   REQUIRE(op->prepare(ctx).ok());
   CHECK(out.shape == Shape{3, 2});
   REQUIRE(op->run(ctx).ok());

@@ -7,6 +7,9 @@ namespace ert::testing {
 namespace {
 constexpr size_t kGuardBytes = 64;
 constexpr uint8_t kGuardValue = 0xA5;
+// Kernels may read (never write) up to 16 bytes past an input, as XNNPACK does; the interpreter's
+// arena has that slack, so inputs here get it too.
+constexpr size_t kInputSlackBytes = 64;
 }  // namespace
 
 struct OpHarness::Slot {
@@ -47,6 +50,7 @@ OpHarness::OpHarness(fb::OpCode code, fb::OpOptionsUnion options, fb::Activation
 }
 
 OpHarness::~OpHarness() = default;
+OpHarness::OpHarness(OpHarness&&) noexcept = default;
 
 int OpHarness::add_raw_input(ert_dtype dtype, kernels::Shape shape,
                              const std::vector<uint8_t>& bytes, bool constant,
@@ -54,6 +58,7 @@ int OpHarness::add_raw_input(ert_dtype dtype, kernels::Shape shape,
   auto slot = std::make_unique<Slot>();
   slot->set_quant(quant);
   slot->storage = bytes;
+  slot->storage.resize(bytes.size() + kInputSlackBytes, 0);
   rt::Tensor& t = slot->tensor;
   t.index = int(inputs_.size());
   t.name = "input";
@@ -61,7 +66,7 @@ int OpHarness::add_raw_input(ert_dtype dtype, kernels::Shape shape,
   t.shape = shape;
   t.is_constant = constant;
   t.data = slot->storage.data();
-  t.bytes = slot->storage.size();
+  t.bytes = bytes.size();
   input_ptrs_.push_back(&slot->tensor);
   inputs_.push_back(std::move(slot));
   return int(inputs_.size()) - 1;
@@ -89,11 +94,11 @@ int OpHarness::add_output(ert_dtype dtype, const TestQuant& quant) {
 rt::OpContext OpHarness::context() {
   const auto* op = flatbuffers::GetRoot<fb::Operator>(op_buffer_.data());
   return rt::OpContext(0, op, input_ptrs_.data(), int(input_ptrs_.size()), output_ptrs_.data(),
-                       int(output_ptrs_.size()));
+                       int(output_ptrs_.size()), threadpool_);
 }
 
 Status OpHarness::prepare() {
-  ERT_RETURN_IF_ERROR(rt::create_op(code_, &op_));
+  if (!op_) ERT_RETURN_IF_ERROR(rt::create_op(code_, choice_, &op_));
   return op_->prepare(context());
 }
 
@@ -108,6 +113,7 @@ Status OpHarness::run() {
     // Poison the output itself so a kernel that skips elements is caught.
     std::memset(t.data, 0xFF, t.bytes);
   }
+  ERT_RETURN_IF_ERROR(op_->bind(context()));
   ERT_RETURN_IF_ERROR(op_->run(context()));
   for (size_t i = 0; i < outputs_.size(); ++i) {
     const auto& s = outputs_[i]->storage;
@@ -139,6 +145,16 @@ std::vector<float> OpHarness::output(int i) const {
 std::vector<uint8_t> OpHarness::raw_output(int i) const {
   const rt::Tensor& t = outputs_[size_t(i)]->tensor;
   return std::vector<uint8_t>(t.data, t.data + t.bytes);
+}
+
+rt::Tensor& OpHarness::input_tensor(int i) { return inputs_[size_t(i)]->tensor; }
+
+void OpHarness::set_input_data(int i, const std::vector<uint8_t>& bytes) {
+  Slot& slot = *inputs_[size_t(i)];
+  slot.storage.assign(bytes.begin(), bytes.end());
+  slot.storage.resize(bytes.size() + kInputSlackBytes, 0);
+  slot.tensor.data = slot.storage.data();
+  slot.tensor.bytes = bytes.size();
 }
 
 const char* OpHarness::kernel_name() const { return op_ ? op_->kernel_name() : ""; }

@@ -35,6 +35,7 @@ class OpHarness {
   explicit OpHarness(fb::OpCode code, fb::OpOptionsUnion options = fb::OpOptionsUnion(),
                      fb::Activation activation = fb::Activation::NONE);
   ~OpHarness();
+  OpHarness(OpHarness&&) noexcept;
 
   /// Adds an f32 input. `constant` marks it as model weights. Returns its input slot.
   int add_input(kernels::Shape shape, const std::vector<float>& data, bool constant = false);
@@ -66,9 +67,20 @@ class OpHarness {
   /// Adds an output; its shape is set by prepare().
   int add_output(ert_dtype dtype = ERT_F32, const TestQuant& quant = TestQuant());
 
-  /// Creates the op and runs prepare(). After success, output_shape() is known.
+  /// Which kernels create_op may choose (default: the reference kernels only, which the op
+  /// tests check; equivalence tests turn the fast path on). Set before prepare().
+  void set_kernel_choice(rt::KernelChoice choice) { choice_ = choice; }
+  /// Runs kernels on this pool (null: the caller's thread).
+  void set_threadpool(pthreadpool_t pool) { threadpool_ = pool; }
+  /// Replaces input i's data (same size), e.g. between runs of one prepared op.
+  void set_input_data(int i, const std::vector<uint8_t>& bytes);
+
+  /// Creates the op (first call only) and runs prepare(). After success, output_shape() is
+  /// known. Calling it again after changing an input's shape prepares the same op again.
   Status prepare();
-  /// Allocates outputs with guard bytes, runs, and checks the guards.
+  /// Input i's tensor (to change its shape before preparing again).
+  rt::Tensor& input_tensor(int i);
+  /// Allocates outputs with guard bytes, binds, runs, and checks the guards.
   Status run();
   /// prepare() then run().
   Status prepare_and_run();
@@ -98,6 +110,8 @@ class OpHarness {
   rt::OpContext context();
 
   fb::OpCode code_;
+  rt::KernelChoice choice_{/*fast_path=*/false};
+  pthreadpool_t threadpool_ = nullptr;
   std::vector<uint8_t> op_buffer_;
   std::vector<std::unique_ptr<Slot>> inputs_;
   std::vector<std::unique_ptr<Slot>> outputs_;

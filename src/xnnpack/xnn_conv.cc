@@ -1,0 +1,137 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on XNNPACK, in f32 with constant weights.
+//
+// The layouts need no repacking of ours: TFLite's OHWI conv filter is XNNPACK's
+// [groups][group out][h][w][group in]; the depthwise [1, h, w, C*M] filter is XNNPACK's HWGo
+// layout (XNN_FLAG_DEPTHWISE_CONVOLUTION); the FC's [units, depth] weights are XNNPACK's
+// [output channels][input channels]. XNNPACK packs a copy at create, so the file's weights are
+// not touched afterwards.
+#include <array>
+
+#include "src/xnnpack/xnn_ops.h"
+
+namespace ert::rt::xnn {
+namespace {
+
+// What a convolution operator was created for; a resize that changes any of it (SAME padding
+// depends on the input size) creates the operator again.
+using ConvKey = std::array<int64_t, 6>;
+
+int64_t effective_kernel(int64_t k, int64_t dilation) { return (k - 1) * dilation + 1; }
+
+// Steps (both convolutions):
+//   1. Take only f32 with constant filter and bias.
+//   2. Derive XNNPACK's explicit paddings from the mode and the reference op's output size.
+//   3. Create the operator unless one exists for the same paddings and channels.
+template <typename Options, bool kDepthwise>
+class XnnConv : public XnnOp {
+ public:
+  using XnnOp::XnnOp;
+
+ protected:
+  Status create(const OpContext& ctx, bool* taken) override {
+    const Tensor& in = *ctx.input(0);
+    const Tensor& filter = *ctx.input(1);
+    const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+    const Tensor& out = *ctx.output(0);
+    if (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
+        (bias != nullptr && !bias->is_constant)) {
+      return Status();
+    }
+    const Options* o = ctx.op()->options_as<Options>();
+    const fb::ExplicitPadding* e = o->explicit_padding();
+    const int64_t kh = filter.shape[1];
+    const int64_t kw = filter.shape[2];
+    const AxisPads rows =
+        axis_pads(o->padding(), e ? e->top() : 0, e ? e->bottom() : 0, in.shape[1], out.shape[1],
+                  o->stride_h(), effective_kernel(kh, o->dilation_h()));
+    const AxisPads cols =
+        axis_pads(o->padding(), e ? e->left() : 0, e ? e->right() : 0, in.shape[2], out.shape[2],
+                  o->stride_w(), effective_kernel(kw, o->dilation_w()));
+    const ConvKey key{rows.before, rows.after, cols.before, cols.after, in.shape[3], out.shape[3]};
+    *taken = true;
+    if (op(0) != nullptr && key == key_) return Status();
+    key_ = key;
+
+    const size_t in_c = size_t(in.shape[3]);
+    const size_t out_c = size_t(out.shape[3]);
+    // Depthwise: one group per input channel with M outputs each. Otherwise the groups are
+    // the input's channels over the filter's.
+    const size_t groups = kDepthwise ? in_c : in_c / size_t(filter.shape[3]);
+    const size_t group_in = in_c / groups;
+    const size_t group_out = out_c / groups;
+    const kernels::ActivationRange act = ctx.activation();
+    name_ = kDepthwise ? "xnnpack:dwconv_nhwc_f32" : "xnnpack:conv_nhwc_f32";
+    return make_operator(ctx, "xnn_create_convolution2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
+      return xnn_create_convolution2d_nhwc_f32(
+          rows.before, cols.after, rows.after, cols.before, uint32_t(kh), uint32_t(kw),
+          uint32_t(o->stride_h()), uint32_t(o->stride_w()), uint32_t(o->dilation_h()),
+          uint32_t(o->dilation_w()), uint32_t(groups), group_in, group_out, in_c, out_c,
+          filter.data_as<const float>(), bias ? bias->data_as<const float>() : nullptr, act.min,
+          act.max, kDepthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, p);
+    });
+  }
+
+  Status setup(const OpContext& ctx) override {
+    const Tensor& in = *ctx.input(0);
+    return check_setup(ctx, "xnn_setup_convolution2d_nhwc_f32",
+                       xnn_setup_convolution2d_nhwc_f32(
+                           op(0), size_t(in.shape[0]), size_t(in.shape[1]), size_t(in.shape[2]),
+                           in.data_as<const float>(), ctx.output(0)->data_as<float>(),
+                           ctx.threadpool()));
+  }
+
+ private:
+  ConvKey key_{};
+};
+
+// FULLY_CONNECTED: the input is read as rows of the weights' depth.
+class XnnFullyConnected : public XnnOp {
+ public:
+  using XnnOp::XnnOp;
+
+ protected:
+  Status create(const OpContext& ctx, bool* taken) override {
+    const Tensor& in = *ctx.input(0);
+    const Tensor& weights = *ctx.input(1);
+    const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+    if (!all_f32({&in, &weights, bias, ctx.output(0)}) || !weights.is_constant ||
+        (bias != nullptr && !bias->is_constant) || weights.shape[0] < 1) {
+      return Status();
+    }
+    *taken = true;
+    if (op(0) != nullptr) return Status();  // Channels are fixed by the weights.
+    const size_t units = size_t(weights.shape[0]);
+    const size_t depth = size_t(weights.shape[1]);
+    const kernels::ActivationRange act = ctx.activation();
+    name_ = "xnnpack:fully_connected_nc_f32";
+    return make_operator(ctx, "xnn_create_fully_connected_nc_f32", 0, [&](xnn_operator_t* p) {
+      return xnn_create_fully_connected_nc_f32(depth, units, depth, units,
+                                               weights.data_as<const float>(),
+                                               bias ? bias->data_as<const float>() : nullptr,
+                                               act.min, act.max, /*flags=*/0, p);
+    });
+  }
+
+  Status setup(const OpContext& ctx) override {
+    const Tensor& in = *ctx.input(0);
+    const size_t rows = size_t(in.shape.num_elements()) / size_t(ctx.input(1)->shape[1]);
+    return check_setup(ctx, "xnn_setup_fully_connected_nc_f32",
+                       xnn_setup_fully_connected_nc_f32(op(0), rows, in.data_as<const float>(),
+                                                        ctx.output(0)->data_as<float>(),
+                                                        ctx.threadpool()));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_conv2d(std::unique_ptr<Op> reference) {
+  return std::make_unique<XnnConv<fb::Conv2DOptions, false>>(std::move(reference));
+}
+std::unique_ptr<Op> make_depthwise_conv2d(std::unique_ptr<Op> reference) {
+  return std::make_unique<XnnConv<fb::DepthwiseConv2DOptions, true>>(std::move(reference));
+}
+std::unique_ptr<Op> make_fully_connected(std::unique_ptr<Op> reference) {
+  return std::make_unique<XnnFullyConnected>(std::move(reference));
+}
+
+}  // namespace ert::rt::xnn

@@ -1,0 +1,386 @@
+// Every op the XNNPACK backend takes, against its reference kernel, on random shapes and data
+// with fixed seeds, on one thread and on a 2-thread pool. The harness puts guard bytes around
+// every output and poisons it first, so a write outside the tensor or a skipped element fails.
+//
+// Tolerance (float): |ref - out| <= FLT_EPSILON * max(|ref| * K, 1), with K = 2 for element-wise
+// ops, 10 for fully connected and 25 for convolutions (and the 4-tap bilinear resize). The convolution-like ops get data on a
+// grid of 1/8 steps so that every product and partial sum is exact in f32: then any summation
+// order (XNNPACK's blocks, FMA) gives the same value, and a wrong index shows as a big error.
+#include <doctest/doctest.h>
+#include <pthreadpool.h>
+
+#include <cfloat>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/support/op_harness.h"
+
+namespace {
+
+using ert::fb::OpCode;
+using ert::fb::Padding;
+using ert::kernels::Shape;
+using ert::testing::OpHarness;
+
+struct PoolDeleter {
+  void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
+};
+
+int64_t count(const Shape& s) { return s.num_elements(); }
+
+std::vector<float> uniform(std::mt19937& rng, int64_t n, float lo, float hi) {
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+// Values k/8 for k in [-8, 8]: products are multiples of 1/64, exact with small sums.
+std::vector<float> grid(std::mt19937& rng, int64_t n) {
+  std::uniform_int_distribution<int> d(-8, 8);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = float(d(rng)) / 8.0f;
+  return v;
+}
+
+int pick(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+
+// An op built by `build` on a harness, run on the reference kernels and on the fast path (one
+// thread, then two); the fast path must have been taken (its kernel name starts "xnnpack:").
+template <typename Build>
+void check_equivalent(const char* what, float k, Build build) {
+  static std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
+  OpHarness ref = build();
+  const ert::Status rs = ref.prepare_and_run();
+  REQUIRE_MESSAGE(rs.ok(), what << ": reference: " << rs.to_string());
+  const std::vector<float> want = ref.output(0);
+  for (int threads : {1, 2}) {
+    OpHarness fast = build();
+    fast.set_kernel_choice(ert::rt::KernelChoice{/*fast_path=*/true});
+    if (threads == 2) fast.set_threadpool(pool.get());
+    const ert::Status fs = fast.prepare_and_run();
+    REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
+    INFO(std::string(what) << ", " << threads << " thread(s), kernel "
+                           << std::string(fast.kernel_name()));
+    CHECK(std::string(fast.kernel_name()).rfind("xnnpack:", 0) == 0);
+    REQUIRE(fast.output_shape(0) == ref.output_shape(0));
+    const std::vector<float> got = fast.output(0);
+    REQUIRE(got.size() == want.size());
+    size_t bad = 0;
+    size_t first_bad = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const float bound = FLT_EPSILON * std::max(std::fabs(want[i]) * k, 1.0f);
+      if (!(std::fabs(want[i] - got[i]) <= bound)) {
+        if (bad++ == 0) first_bad = i;
+      }
+    }
+    CHECK_MESSAGE(bad == 0, bad << " of " << want.size() << " elements beyond the bound; first at "
+                                << first_bad << ": ref " << want[first_bad] << ", fast "
+                                << got[first_bad]);
+  }
+}
+
+ert::fb::OpOptionsUnion conv_options(Padding padding, int sh, int sw, int dh, int dw) {
+  ert::fb::Conv2DOptionsT o;
+  o.padding = padding;
+  o.stride_h = sh;
+  o.stride_w = sw;
+  o.dilation_h = dh;
+  o.dilation_w = dw;
+  ert::fb::OpOptionsUnion u;
+  u.Set(std::move(o));
+  return u;
+}
+
+ert::fb::Activation random_activation(std::mt19937& rng) {
+  switch (pick(rng, 0, 3)) {
+    case 0: return ert::fb::Activation::RELU;
+    case 1: return ert::fb::Activation::RELU6;
+    case 2: return ert::fb::Activation::RELU_N1_TO_1;
+    default: return ert::fb::Activation::NONE;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("xnnpack equivalence: CONV_2D, random shapes, paddings, strides, dilations, groups") {
+  std::mt19937 rng(1234);
+  for (int trial = 0; trial < 24; ++trial) {
+    const int kh = pick(rng, 1, 3), kw = pick(rng, 1, 3);
+    const int groups = trial % 6 == 5 ? 2 : 1;
+    const int ci = groups * pick(rng, 1, 9), co = groups * pick(rng, 1, 12);
+    const int sh = pick(rng, 1, 2), sw = pick(rng, 1, 2);
+    const int dh = trial % 4 == 3 ? 2 : 1, dw = dh;
+    const Padding padding = trial % 2 ? Padding::SAME : Padding::VALID;
+    const Shape in{pick(rng, 1, 2), pick(rng, 5, 13), pick(rng, 5, 13), ci};
+    const Shape filter{co, kh, kw, ci / groups};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, count(filter)),
+                             b = grid(rng, co);
+    const bool with_bias = trial % 3 != 0;
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("conv", 25.0f, [&] {
+      OpHarness h(OpCode::CONV_2D, conv_options(padding, sh, sw, dh, dw), act);
+      h.add_input(in, x);
+      h.add_input(filter, w, /*constant=*/true);
+      if (with_bias) h.add_input(Shape{co}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: DEPTHWISE_CONV_2D with multipliers 1 and 2") {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 16; ++trial) {
+    const int c = pick(rng, 1, 20), m = trial % 4 == 3 ? 2 : 1;
+    const int kh = pick(rng, 1, 5), kw = pick(rng, 1, 5);
+    const int s = pick(rng, 1, 2), d = trial % 5 == 4 ? 2 : 1;
+    const Padding padding = trial % 2 ? Padding::SAME : Padding::VALID;
+    const Shape in{1, pick(rng, 6, 14), pick(rng, 6, 14), c};
+    const Shape filter{1, kh, kw, c * m};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, count(filter)),
+                             b = grid(rng, c * m);
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("depthwise", 25.0f, [&] {
+      ert::fb::DepthwiseConv2DOptionsT o;
+      o.padding = padding;
+      o.stride_h = o.stride_w = s;
+      o.dilation_h = o.dilation_w = d;
+      o.depth_multiplier = m;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::DEPTHWISE_CONV_2D, std::move(u), act);
+      h.add_input(in, x);
+      h.add_input(filter, w, true);
+      h.add_input(Shape{c * m}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: FULLY_CONNECTED, flattened and keep_num_dims") {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 12; ++trial) {
+    const int depth = pick(rng, 1, 70), units = pick(rng, 1, 40), rows = pick(rng, 1, 5);
+    const bool keep = trial % 2 == 1;
+    const Shape in = keep ? Shape{1, rows, depth} : Shape{rows, depth};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, int64_t(units) * depth),
+                             b = grid(rng, units);
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("fully connected", 10.0f, [&] {
+      ert::fb::FullyConnectedOptionsT o;
+      o.keep_num_dims = keep;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::FULLY_CONNECTED, std::move(u), act);
+      h.add_input(in, x);
+      h.add_input(Shape{units, depth}, w, true);
+      if (trial % 3 != 0) h.add_input(Shape{units}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: binary ops with broadcasting and constant operands") {
+  std::mt19937 rng(5);
+  const OpCode codes[] = {OpCode::ADD, OpCode::SUB, OpCode::MUL,
+                          OpCode::DIV, OpCode::MAXIMUM, OpCode::MINIMUM};
+  for (OpCode code : codes) {
+    for (int trial = 0; trial < 6; ++trial) {
+      const Shape a{1, pick(rng, 1, 7), pick(rng, 1, 7), pick(rng, 1, 9)};
+      // Broadcast b over some of a's axes: per channel, per pixel, a scalar or the same shape.
+      Shape b = a;
+      if (trial % 4 == 1) b = Shape{a[3]};
+      if (trial % 4 == 2) b = Shape{1, a[1], a[2], 1};
+      if (trial % 4 == 3) b = Shape{1};
+      const std::vector<float> x = uniform(rng, count(a), -4.0f, 4.0f);
+      std::vector<float> y = uniform(rng, count(b), 0.5f, 4.0f);  // DIV: away from zero.
+      if (code != OpCode::DIV) {
+        for (size_t i = 0; i < y.size(); i += 2) y[i] = -y[i];
+      }
+      const bool swap = trial % 2 == 1;
+      const bool has_act = code != OpCode::MAXIMUM && code != OpCode::MINIMUM;
+      const ert::fb::Activation act = has_act ? random_activation(rng) : ert::fb::Activation::NONE;
+      check_equivalent(ert::fb::EnumNameOpCode(code), 2.0f, [&] {
+        OpHarness h(code, ert::fb::OpOptionsUnion(), act);
+        if (swap) {
+          h.add_input(b, y, /*constant=*/true);
+          h.add_input(a, x);
+        } else {
+          h.add_input(a, x);
+          h.add_input(b, y, /*constant=*/trial % 3 == 0);
+        }
+        h.add_output();
+        return h;
+      });
+    }
+  }
+}
+
+TEST_CASE("xnnpack equivalence: RELU, RELU6, LEAKY_RELU, PRELU and SOFTMAX") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 4; ++trial) {
+    const Shape s{1, pick(rng, 1, 9), pick(rng, 1, 9), pick(rng, 1, 17)};
+    const std::vector<float> x = uniform(rng, count(s), -8.0f, 8.0f);
+    for (OpCode code : {OpCode::RELU, OpCode::RELU6}) {
+      check_equivalent(ert::fb::EnumNameOpCode(code), 2.0f, [&] {
+        OpHarness h(code);
+        h.add_input(s, x);
+        h.add_output();
+        return h;
+      });
+    }
+    check_equivalent("LEAKY_RELU", 2.0f, [&] {
+      ert::fb::LeakyReluOptionsT o;
+      o.alpha = 0.125f * float(trial + 1);
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::LEAKY_RELU, std::move(u));
+      h.add_input(s, x);
+      h.add_output();
+      return h;
+    });
+    const std::vector<float> slope = uniform(rng, s[3], -1.0f, 1.0f);
+    check_equivalent("PRELU", 2.0f, [&] {
+      OpHarness h(OpCode::PRELU);
+      h.add_input(s, x);
+      h.add_input(trial % 2 ? Shape{1, 1, s[3]} : Shape{s[3]}, slope, true);
+      h.add_output();
+      return h;
+    });
+    check_equivalent("SOFTMAX", 2.0f, [&] {
+      ert::fb::SoftmaxOptionsT o;
+      o.beta = 1.0f;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::SOFTMAX, std::move(u));
+      h.add_input(s, x);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: MAX_POOL_2D and AVERAGE_POOL_2D, SAME and VALID") {
+  std::mt19937 rng(21);
+  for (OpCode code : {OpCode::MAX_POOL_2D, OpCode::AVERAGE_POOL_2D}) {
+    for (int trial = 0; trial < 8; ++trial) {
+      const Shape in{1, pick(rng, 3, 12), pick(rng, 3, 12), pick(rng, 1, 10)};
+      const int fh = pick(rng, 2, 3), fw = pick(rng, 1, 3), s = pick(rng, 1, 2);
+      const Padding padding = trial % 2 ? Padding::SAME : Padding::VALID;
+      const std::vector<float> x = grid(rng, count(in));
+      const ert::fb::Activation act = random_activation(rng);
+      check_equivalent(ert::fb::EnumNameOpCode(code), 2.0f, [&] {
+        ert::fb::Pool2DOptionsT o;
+        o.padding = padding;
+        o.filter_h = fh;
+        o.filter_w = fw;
+        o.stride_h = o.stride_w = s;
+        ert::fb::OpOptionsUnion u;
+        u.Set(std::move(o));
+        OpHarness h(code, std::move(u), act);
+        h.add_input(in, x);
+        h.add_output();
+        return h;
+      });
+    }
+  }
+}
+
+TEST_CASE("xnnpack equivalence: MEAN over height and width, RESIZE_BILINEAR, PAD") {
+  std::mt19937 rng(31);
+  for (int trial = 0; trial < 6; ++trial) {
+    const Shape in{pick(rng, 1, 2), pick(rng, 1, 9), pick(rng, 1, 9), pick(rng, 1, 12)};
+    const std::vector<float> x = grid(rng, count(in));
+    check_equivalent("MEAN", 2.0f, [&] {
+      ert::fb::ReduceOptionsT o;
+      o.axes = trial % 2 ? std::vector<int32_t>{1, 2} : std::vector<int32_t>{-3, -2};
+      o.keep_dims = trial % 3 == 0;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::MEAN, std::move(u));
+      h.add_input(in, x);
+      h.add_output();
+      return h;
+    });
+    for (int mode = 0; mode < 3; ++mode) {  // Half-pixel centres, TF1 legacy, align corners.
+      const int oh = pick(rng, 1, 20), ow = pick(rng, 1, 20);
+      // A resize is a 4-tap weighted sum, so it gets the convolutions' K; positive data keeps
+      // cancellation (against which a relative bound says nothing) out of the comparison.
+      const std::vector<float> smooth = uniform(rng, count(in), 0.5f, 1.0f);
+      check_equivalent("RESIZE_BILINEAR", 25.0f, [&] {
+        ert::fb::ResizeOptionsT o;
+        o.new_height = oh;
+        o.new_width = ow;
+        o.half_pixel_centers = mode == 0;
+        o.align_corners = mode == 2;
+        ert::fb::OpOptionsUnion u;
+        u.Set(std::move(o));
+        OpHarness h(OpCode::RESIZE_BILINEAR, std::move(u));
+        h.add_input(in, smooth);
+        h.add_output();
+        return h;
+      });
+    }
+    std::vector<int32_t> pads;
+    for (int a = 0; a < 4; ++a) {
+      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+    }
+    check_equivalent("PAD", 2.0f, [&] {
+      ert::fb::PadOptionsT o;
+      o.paddings = pads;
+      o.constant_value = trial % 2 ? 0.0f : -1.5f;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::PAD, std::move(u));
+      h.add_input(in, x);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: CONCATENATION on the channels, DEPTH_TO_SPACE") {
+  std::mt19937 rng(41);
+  for (int trial = 0; trial < 6; ++trial) {
+    const int n = pick(rng, 2, 4);
+    const Shape base{1, pick(rng, 1, 6), pick(rng, 1, 6), 1};
+    std::vector<Shape> shapes;
+    std::vector<std::vector<float>> data;
+    for (int i = 0; i < n; ++i) {
+      Shape s = base;
+      s[3] = pick(rng, 1, 9);
+      shapes.push_back(s);
+      data.push_back(uniform(rng, count(s), -1.0f, 1.0f));
+    }
+    check_equivalent("CONCATENATION", 2.0f, [&] {
+      ert::fb::ConcatenationOptionsT o;
+      o.axis = trial % 2 ? 3 : -1;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::CONCATENATION, std::move(u));
+      for (int i = 0; i < n; ++i) h.add_input(shapes[size_t(i)], data[size_t(i)], i == 1);
+      h.add_output();
+      return h;
+    });
+    const int block = pick(rng, 2, 3);
+    const Shape in{1, pick(rng, 1, 5), pick(rng, 1, 5), block * block * pick(rng, 1, 4)};
+    const std::vector<float> x = uniform(rng, count(in), -1.0f, 1.0f);
+    check_equivalent("DEPTH_TO_SPACE", 2.0f, [&] {
+      ert::fb::SpaceDepthOptionsT o;
+      o.block_size = block;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::DEPTH_TO_SPACE, std::move(u));
+      h.add_input(in, x);
+      h.add_output();
+      return h;
+    });
+  }
+}
