@@ -10,6 +10,7 @@ Status wrap_op(fb::OpCode code, std::unique_ptr<Op>* op) {
   switch (code) {
     case C::CONV_2D: *op = make_conv2d(std::move(reference)); break;
     case C::DEPTHWISE_CONV_2D: *op = make_depthwise_conv2d(std::move(reference)); break;
+    case C::TRANSPOSE_CONV: *op = make_transpose_conv(std::move(reference)); break;
     case C::FULLY_CONNECTED: *op = make_fully_connected(std::move(reference)); break;
     case C::ADD:
     case C::SUB:

@@ -1,10 +1,12 @@
-// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on XNNPACK, in f32 with constant weights.
+// CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED on XNNPACK, in f32 with
+// constant weights.
 //
 // The layouts need no repacking of ours: TFLite's OHWI conv filter is XNNPACK's
 // [groups][group out][h][w][group in]; the depthwise [1, h, w, C*M] filter is XNNPACK's HWGo
 // layout (XNN_FLAG_DEPTHWISE_CONVOLUTION); the FC's [units, depth] weights are XNNPACK's
 // [output channels][input channels]. XNNPACK packs a copy at create, so the file's weights are
 // not touched afterwards.
+#include <algorithm>
 #include <array>
 
 #include "src/xnnpack/xnn_ops.h"
@@ -122,8 +124,88 @@ class XnnFullyConnected : public XnnOp {
   }
 };
 
+// TRANSPOSE_CONV: XNNPACK's deconvolution crops the full result by its paddings; SAME with a
+// kernel smaller than the stride makes the output larger than the full result, which is
+// XNNPACK's adjustment (extra rows at the end).
+class XnnTransposeConv : public XnnOp {
+ public:
+  using XnnOp::XnnOp;
+
+ protected:
+  struct Axis {
+    uint32_t before = 0, after = 0, adjustment = 0;
+  };
+  static Axis axis(fb::Padding mode, int64_t explicit_before, int64_t explicit_after, int64_t in,
+                   int64_t out, int64_t k, int64_t stride) {
+    const int64_t full = (in - 1) * stride + k;
+    Axis a;
+    if (mode == fb::Padding::EXPLICIT) {
+      a.before = uint32_t(explicit_before);
+      a.after = uint32_t(explicit_after);
+    } else if (mode == fb::Padding::SAME) {
+      const int64_t total = std::max<int64_t>(full - out, 0);
+      a.before = uint32_t(total / 2);
+      a.after = uint32_t(total - total / 2);
+    }
+    a.adjustment = uint32_t(out - (full - a.before - a.after));
+    return a;
+  }
+
+  Status create(const OpContext& ctx, bool* taken) override {
+    const Tensor& in = *ctx.input(0);
+    const Tensor& filter = *ctx.input(1);
+    const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+    const Tensor& out = *ctx.output(0);
+    if (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
+        (bias != nullptr && !bias->is_constant) || out.shape.num_elements() == 0) {
+      return Status();
+    }
+    const fb::TransposeConvOptions* o = ctx.op()->options_as_TransposeConvOptions();
+    const fb::ExplicitPadding* e = o->explicit_padding();
+    rows_ = axis(o->padding(), e ? e->top() : 0, e ? e->bottom() : 0, in.shape[1], out.shape[1],
+                 filter.shape[1], o->stride_h());
+    cols_ = axis(o->padding(), e ? e->left() : 0, e ? e->right() : 0, in.shape[2], out.shape[2],
+                 filter.shape[2], o->stride_w());
+    if (rows_.adjustment >= uint32_t(o->stride_h()) || cols_.adjustment >= uint32_t(o->stride_w())) {
+      return Status();
+    }
+    const ConvKey key{rows_.before, rows_.after, cols_.before, cols_.after, in.shape[3],
+                      out.shape[3]};
+    *taken = true;
+    if (op(0) != nullptr && key == key_) return Status();
+    key_ = key;
+    const size_t in_c = size_t(in.shape[3]);
+    const size_t out_c = size_t(out.shape[3]);
+    const kernels::ActivationRange act = ctx.activation();
+    name_ = "xnnpack:deconv_nhwc_f32";
+    return make_operator(ctx, "xnn_create_deconvolution2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
+      return xnn_create_deconvolution2d_nhwc_f32(
+          rows_.before, cols_.after, rows_.after, cols_.before, uint32_t(filter.shape[1]),
+          uint32_t(filter.shape[2]), uint32_t(o->stride_h()), uint32_t(o->stride_w()), 1, 1, 1,
+          in_c, out_c, in_c, out_c, filter.data_as<const float>(),
+          bias ? bias->data_as<const float>() : nullptr, act.min, act.max, 0, p);
+    });
+  }
+
+  Status setup(const OpContext& ctx) override {
+    const Tensor& in = *ctx.input(0);
+    return check_setup(ctx, "xnn_setup_deconvolution2d_nhwc_f32",
+                       xnn_setup_deconvolution2d_nhwc_f32(
+                           op(0), size_t(in.shape[0]), size_t(in.shape[1]), size_t(in.shape[2]),
+                           rows_.adjustment, cols_.adjustment, in.data_as<const float>(),
+                           ctx.output(0)->data_as<float>(), ctx.threadpool()));
+  }
+
+ private:
+  Axis rows_, cols_;
+  ConvKey key_{};
+};
+
 }  // namespace
 
+std::unique_ptr<Op> make_transpose_conv(std::unique_ptr<Op> reference) {
+  return std::make_unique<XnnTransposeConv>(std::move(reference));
+}
 std::unique_ptr<Op> make_conv2d(std::unique_ptr<Op> reference) {
   return std::make_unique<XnnConv<fb::Conv2DOptions, false>>(std::move(reference));
 }

@@ -11,6 +11,7 @@ namespace ert::rt::xnn {
 
 std::unique_ptr<Op> make_conv2d(std::unique_ptr<Op> reference);            // xnn_conv.cc
 std::unique_ptr<Op> make_depthwise_conv2d(std::unique_ptr<Op> reference);  // xnn_conv.cc
+std::unique_ptr<Op> make_transpose_conv(std::unique_ptr<Op> reference);    // xnn_conv.cc
 std::unique_ptr<Op> make_fully_connected(std::unique_ptr<Op> reference);   // xnn_conv.cc
 /// ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM.
 std::unique_ptr<Op> make_binary(fb::OpCode code, std::unique_ptr<Op> reference);  // xnn_elementwise.cc

@@ -162,6 +162,39 @@ TEST_CASE("xnnpack equivalence: DEPTHWISE_CONV_2D with multipliers 1 and 2") {
   }
 }
 
+TEST_CASE("xnnpack equivalence: TRANSPOSE_CONV, SAME (also kernels smaller than the stride), VALID, EXPLICIT") {
+  std::mt19937 rng(77);
+  for (int trial = 0; trial < 15; ++trial) {
+    const int ci = pick(rng, 1, 8), co = pick(rng, 1, 8);
+    const int kh = pick(rng, 1, 4), kw = pick(rng, 1, 4), s = pick(rng, 1, 3);
+    const Padding padding = trial % 3 == 0 ? Padding::SAME
+                            : trial % 3 == 1 ? Padding::VALID
+                                             : Padding::EXPLICIT;
+    const Shape in{1, pick(rng, 2, 7), pick(rng, 2, 7), ci};
+    const Shape filter{co, kh, kw, ci};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, count(filter)),
+                             b = grid(rng, co);
+    const int pad = (kh > 1 && kw > 1) ? 1 : 0;
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("transpose conv", 25.0f, [&] {
+      ert::fb::TransposeConvOptionsT o;
+      o.padding = padding;
+      o.stride_h = o.stride_w = s;
+      if (padding == Padding::EXPLICIT) {
+        o.explicit_padding = std::make_unique<ert::fb::ExplicitPadding>(pad, 0, pad, 0);
+      }
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::TRANSPOSE_CONV, std::move(u), act);
+      h.add_input(in, x);
+      h.add_input(filter, w, true);
+      if (trial % 2 == 0) h.add_input(Shape{co}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
 TEST_CASE("xnnpack equivalence: FULLY_CONNECTED, flattened and keep_num_dims") {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 12; ++trial) {
