@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <array>
 
+#include <string>
+
+#include "src/xnnpack/own_gemm.h"
 #include "src/xnnpack/xnn_ops.h"
 
 namespace ert::rt::xnn {
@@ -19,6 +22,12 @@ namespace {
 using ConvKey = std::array<int64_t, 6>;
 
 int64_t effective_kernel(int64_t k, int64_t dilation) { return (k - 1) * dilation + 1; }
+
+// The profile's kernel name of an own GEMM path: "own:" and the micro-kernel's name.
+const char* gemm_name(const OpContext&) {
+  static const std::string name = std::string("own:") + cpu::f32_gemm_kernel().name;
+  return name.c_str();
+}
 
 // Steps (both convolutions):
 //   1. Take only f32 with constant filter and bias.
@@ -51,7 +60,7 @@ class XnnConv : public XnnOp {
                   o->stride_w(), effective_kernel(kw, o->dilation_w()));
     const ConvKey key{rows.before, rows.after, cols.before, cols.after, in.shape[3], out.shape[3]};
     *taken = true;
-    if (op(0) != nullptr && key == key_) return Status();
+    if ((op(0) != nullptr || gemm_.packed()) && key == key_) return Status();
     key_ = key;
 
     const size_t in_c = size_t(in.shape[3]);
@@ -62,6 +71,17 @@ class XnnConv : public XnnOp {
     const size_t group_in = in_c / groups;
     const size_t group_out = out_c / groups;
     const kernels::ActivationRange act = ctx.activation();
+    // A pointwise convolution is a GEMM over the pixels: edgert's own kernel where it is faster.
+    const bool pointwise = !kDepthwise && groups == 1 && kh == 1 && kw == 1 &&
+                           o->stride_h() == 1 && o->stride_w() == 1 && rows.before == 0 &&
+                           rows.after == 0 && cols.before == 0 && cols.after == 0;
+    if (pointwise && own_gemm_preferred(out_c, in_c)) {
+      clear_operators();
+      name_ = gemm_name(ctx);
+      return gemm_.pack(ctx, out_c, in_c, filter.data_as<const float>(),
+                        bias ? bias->data_as<const float>() : nullptr);
+    }
+    gemm_ = OwnGemm();
     name_ = kDepthwise ? "xnnpack:dwconv_nhwc_f32" : "xnnpack:conv_nhwc_f32";
     return make_operator(ctx, "xnn_create_convolution2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
       return xnn_create_convolution2d_nhwc_f32(
@@ -74,6 +94,7 @@ class XnnConv : public XnnOp {
   }
 
   Status setup(const OpContext& ctx) override {
+    if (gemm_.packed()) return Status();
     const Tensor& in = *ctx.input(0);
     return check_setup(ctx, "xnn_setup_convolution2d_nhwc_f32",
                        xnn_setup_convolution2d_nhwc_f32(
@@ -82,8 +103,18 @@ class XnnConv : public XnnOp {
                            ctx.threadpool()));
   }
 
+  Status run_fast(const OpContext& ctx) override {
+    if (!gemm_.packed()) return XnnOp::run_fast(ctx);
+    const Tensor& in = *ctx.input(0);
+    const size_t pixels = size_t(in.shape[0]) * size_t(in.shape[1]) * size_t(in.shape[2]);
+    gemm_.run(pixels, in.data_as<const float>(), ctx.output(0)->data_as<float>(), ctx.activation(),
+              ctx.threadpool());
+    return Status();
+  }
+
  private:
   ConvKey key_{};
+  OwnGemm gemm_;
 };
 
 // FULLY_CONNECTED: the input is read as rows of the weights' depth.
@@ -101,10 +132,16 @@ class XnnFullyConnected : public XnnOp {
       return Status();
     }
     *taken = true;
-    if (op(0) != nullptr) return Status();  // Channels are fixed by the weights.
+    // Channels are fixed by the weights: one creation serves every resize.
+    if (op(0) != nullptr || gemm_.packed()) return Status();
     const size_t units = size_t(weights.shape[0]);
     const size_t depth = size_t(weights.shape[1]);
     const kernels::ActivationRange act = ctx.activation();
+    if (own_gemm_preferred(units, depth)) {
+      name_ = gemm_name(ctx);
+      return gemm_.pack(ctx, units, depth, weights.data_as<const float>(),
+                        bias ? bias->data_as<const float>() : nullptr);
+    }
     name_ = "xnnpack:fully_connected_nc_f32";
     return make_operator(ctx, "xnn_create_fully_connected_nc_f32", 0, [&](xnn_operator_t* p) {
       return xnn_create_fully_connected_nc_f32(depth, units, depth, units,
@@ -115,13 +152,26 @@ class XnnFullyConnected : public XnnOp {
   }
 
   Status setup(const OpContext& ctx) override {
+    if (gemm_.packed()) return Status();
     const Tensor& in = *ctx.input(0);
-    const size_t rows = size_t(in.shape.num_elements()) / size_t(ctx.input(1)->shape[1]);
     return check_setup(ctx, "xnn_setup_fully_connected_nc_f32",
-                       xnn_setup_fully_connected_nc_f32(op(0), rows, in.data_as<const float>(),
+                       xnn_setup_fully_connected_nc_f32(op(0), rows(ctx), in.data_as<const float>(),
                                                         ctx.output(0)->data_as<float>(),
                                                         ctx.threadpool()));
   }
+
+  Status run_fast(const OpContext& ctx) override {
+    if (!gemm_.packed()) return XnnOp::run_fast(ctx);
+    gemm_.run(rows(ctx), ctx.input(0)->data_as<const float>(), ctx.output(0)->data_as<float>(),
+              ctx.activation(), ctx.threadpool());
+    return Status();
+  }
+
+ private:
+  static size_t rows(const OpContext& ctx) {
+    return size_t(ctx.input(0)->shape.num_elements()) / size_t(ctx.input(1)->shape[1]);
+  }
+  OwnGemm gemm_;
 };
 
 // TRANSPOSE_CONV: XNNPACK's deconvolution crops the full result by its paddings; SAME with a

@@ -70,7 +70,10 @@ Status XnnOp::bind(const OpContext& ctx) {
 }
 
 Status XnnOp::run(const OpContext& ctx) {
-  if (!taken_) return reference_->run(ctx);
+  return taken_ ? run_fast(ctx) : reference_->run(ctx);
+}
+
+Status XnnOp::run_fast(const OpContext& ctx) {
   for (const OperatorPtr& o : operators_) {
     if (o == nullptr) continue;
     const xnn_status s = xnn_run_operator(o.get(), ctx.threadpool());

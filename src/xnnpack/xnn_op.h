@@ -73,6 +73,9 @@ class XnnOp : public Op {
   virtual Status create(const OpContext& ctx, bool* taken) = 0;
   /// Points the operators at the tensors' current data.
   virtual Status setup(const OpContext& ctx) = 0;
+  /// Runs a taken case. The default runs the XNNPACK operators in order; an op that runs some
+  /// cases on edgert's own micro-kernels (src/cpu/) overrides it.
+  virtual Status run_fast(const OpContext& ctx);
 
   /// Creates an operator with `make` (a call of an xnn_create_* function) into slot i.
   template <typename Make>
@@ -84,6 +87,8 @@ class XnnOp : public Op {
     if (s != xnn_status_success) return xnn_failure(ctx, call, s);
     return Status();
   }
+  /// Drops every operator (when a case moves to an own micro-kernel).
+  void clear_operators() { operators_.clear(); }
   /// Operator i, or null when there is none yet.
   xnn_operator_t op(size_t i = 0) const {
     return i < operators_.size() ? operators_[i].get() : nullptr;

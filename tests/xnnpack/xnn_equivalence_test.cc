@@ -49,7 +49,8 @@ std::vector<float> grid(std::mt19937& rng, int64_t n) {
 int pick(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
 
 // An op built by `build` on a harness, run on the reference kernels and on the fast path (one
-// thread, then two); the fast path must have been taken (its kernel name starts "xnnpack:").
+// thread, then two); the fast path must have been taken: its kernel name starts "xnnpack:" (an
+// XNNPACK operator) or "own:" (edgert's own micro-kernel).
 template <typename Build>
 void check_equivalent(const char* what, float k, Build build) {
   static std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
@@ -65,7 +66,8 @@ void check_equivalent(const char* what, float k, Build build) {
     REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
     INFO(std::string(what) << ", " << threads << " thread(s), kernel "
                            << std::string(fast.kernel_name()));
-    CHECK(std::string(fast.kernel_name()).rfind("xnnpack:", 0) == 0);
+    const std::string kernel = fast.kernel_name();
+    CHECK((kernel.rfind("xnnpack:", 0) == 0 || kernel.rfind("own:", 0) == 0));
     REQUIRE(fast.output_shape(0) == ref.output_shape(0));
     const std::vector<float> got = fast.output(0);
     REQUIRE(got.size() == want.size());
@@ -126,6 +128,26 @@ TEST_CASE("xnnpack equivalence: CONV_2D, random shapes, paddings, strides, dilat
       h.add_input(in, x);
       h.add_input(filter, w, /*constant=*/true);
       if (with_bias) h.add_input(Shape{co}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: pointwise CONV_2D (the own GEMM path), channels around the tiles") {
+  std::mt19937 rng(4321);
+  for (int trial = 0; trial < 16; ++trial) {
+    const int ci = pick(rng, 1, 70), co = pick(rng, 1, 40);
+    const Shape in{pick(rng, 1, 2), pick(rng, 1, 9), pick(rng, 1, 9), ci};
+    const Shape filter{co, 1, 1, ci};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, count(filter)),
+                             b = grid(rng, co);
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("pointwise conv", 25.0f, [&] {
+      OpHarness h(OpCode::CONV_2D, conv_options(Padding::SAME, 1, 1, 1, 1), act);
+      h.add_input(in, x);
+      h.add_input(filter, w, true);
+      if (trial % 3 != 0) h.add_input(Shape{co}, b, true);
       h.add_output();
       return h;
     });
