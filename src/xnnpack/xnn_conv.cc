@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "src/xnnpack/own_conv_narrow.h"
 #include "src/xnnpack/own_gemm.h"
 #include "src/xnnpack/xnn_ops.h"
 
@@ -60,8 +61,11 @@ class XnnConv : public XnnOp {
                   o->stride_w(), effective_kernel(kw, o->dilation_w()));
     const ConvKey key{rows.before, rows.after, cols.before, cols.after, in.shape[3], out.shape[3]};
     *taken = true;
+    // The narrow path keeps no packed state: it is set up again every time (its geometry
+    // follows the input size).
     if ((op(0) != nullptr || gemm_.packed()) && key == key_) return Status();
     key_ = key;
+    narrow_ = false;
 
     const size_t in_c = size_t(in.shape[3]);
     const size_t out_c = size_t(out.shape[3]);
@@ -75,6 +79,18 @@ class XnnConv : public XnnOp {
     const bool pointwise = !kDepthwise && groups == 1 && kh == 1 && kw == 1 &&
                            o->stride_h() == 1 && o->stride_w() == 1 && rows.before == 0 &&
                            rows.after == 0 && cols.before == 0 && cols.after == 0;
+    if (!kDepthwise && groups == 1 && out_c <= size_t(kNarrowConvMaxChannels) &&
+        o->dilation_h() == 1 && o->dilation_w() == 1 && !pointwise) {
+      clear_operators();
+      gemm_ = OwnGemm();
+      narrow_ = true;
+      narrow_params_ = kernels::NarrowConvParams{
+          in.shape[0],  in.shape[1],     in.shape[2],      in.shape[3],      out.shape[1],
+          out.shape[2], out.shape[3],    int32_t(kh),      int32_t(kw),      o->stride_h(),
+          o->stride_w(), int32_t(rows.before), int32_t(cols.before), act};
+      name_ = conv_narrow_name();
+      return Status();
+    }
     if (pointwise && own_gemm_preferred(out_c, in_c)) {
       clear_operators();
       name_ = gemm_name(ctx);
@@ -94,7 +110,7 @@ class XnnConv : public XnnOp {
   }
 
   Status setup(const OpContext& ctx) override {
-    if (gemm_.packed()) return Status();
+    if (gemm_.packed() || narrow_) return Status();
     const Tensor& in = *ctx.input(0);
     return check_setup(ctx, "xnn_setup_convolution2d_nhwc_f32",
                        xnn_setup_convolution2d_nhwc_f32(
@@ -104,6 +120,14 @@ class XnnConv : public XnnOp {
   }
 
   Status run_fast(const OpContext& ctx) override {
+    if (narrow_) {
+      const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+      run_conv_narrow(narrow_params_, ctx.input(0)->data_as<const float>(),
+                      ctx.input(1)->data_as<const float>(),
+                      bias ? bias->data_as<const float>() : nullptr,
+                      ctx.output(0)->data_as<float>(), ctx.threadpool());
+      return Status();
+    }
     if (!gemm_.packed()) return XnnOp::run_fast(ctx);
     const Tensor& in = *ctx.input(0);
     const size_t pixels = size_t(in.shape[0]) * size_t(in.shape[1]) * size_t(in.shape[2]);
@@ -115,6 +139,8 @@ class XnnConv : public XnnOp {
  private:
   ConvKey key_{};
   OwnGemm gemm_;
+  bool narrow_ = false;  // Few output channels: the direct kernel, reading the file's weights.
+  kernels::NarrowConvParams narrow_params_;
 };
 
 // FULLY_CONNECTED: the input is read as rows of the weights' depth.

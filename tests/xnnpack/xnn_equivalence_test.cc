@@ -154,6 +154,28 @@ TEST_CASE("xnnpack equivalence: pointwise CONV_2D (the own GEMM path), channels 
   }
 }
 
+TEST_CASE("xnnpack equivalence: CONV_2D into 1 to 4 channels (the own direct kernel)") {
+  std::mt19937 rng(2468);
+  for (int trial = 0; trial < 16; ++trial) {
+    const int ci = pick(rng, 1, 20), co = pick(rng, 1, 4);
+    const int kh = pick(rng, 1, 5), kw = pick(rng, 2, 5), s = pick(rng, 1, 2);
+    const Padding padding = trial % 2 ? Padding::SAME : Padding::VALID;
+    const Shape in{pick(rng, 1, 2), pick(rng, 5, 14), pick(rng, 5, 14), ci};
+    const Shape filter{co, kh, kw, ci};
+    const std::vector<float> x = grid(rng, count(in)), w = grid(rng, count(filter)),
+                             b = grid(rng, co);
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent("narrow conv", 25.0f, [&] {
+      OpHarness h(OpCode::CONV_2D, conv_options(padding, s, s, 1, 1), act);
+      h.add_input(in, x);
+      h.add_input(filter, w, true);
+      if (trial % 3 != 0) h.add_input(Shape{co}, b, true);
+      h.add_output();
+      return h;
+    });
+  }
+}
+
 TEST_CASE("xnnpack equivalence: DEPTHWISE_CONV_2D with multipliers 1 and 2") {
   std::mt19937 rng(99);
   for (int trial = 0; trial < 16; ++trial) {
