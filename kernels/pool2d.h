@@ -6,6 +6,8 @@
 //   2. Clip the window to the input, so padded cells take no part: the average divides by the
 //      number of real cells only, and the max never sees a padding value.
 //   3. Reduce the cells (sum / count, or max) in float, then apply the fused activation clamp.
+//      The output row is the accumulator, so the kernel needs no scratch memory; input and
+//      output must not overlap.
 #ifndef ERT_KERNELS_POOL2D_H_
 #define ERT_KERNELS_POOL2D_H_
 
@@ -69,16 +71,20 @@ inline void average_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, con
         const int64_t cols = std::max<int64_t>(xs.end - xs.begin, 0);
         const int64_t cells = rows * cols;
         float* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
-        for (int64_t c = 0; c < channels; ++c) {
-          float sum = 0.0f;
-          for (int64_t y = ys.begin; y < ys.end; ++y) {
-            for (int64_t x = xs.begin; x < xs.end; ++x) {
-              sum += in[((b * in_h + y) * in_w + x) * channels + c];
-            }
+        // Channels innermost, summing into the output row: each channel still adds its cells
+        // in row-major window order (the order that fixes the rounding), while the loads stay
+        // contiguous and the compiler can vectorize across channels.
+        std::fill(dst, dst + channels, 0.0f);
+        for (int64_t y = ys.begin; y < ys.end; ++y) {
+          for (int64_t x = xs.begin; x < xs.end; ++x) {
+            const float* src = in + ((b * in_h + y) * in_w + x) * channels;
+            for (int64_t c = 0; c < channels; ++c) dst[c] += src[c];
           }
-          // An empty window cannot happen for a prepared op; 0 keeps the kernel total anyway.
-          const float avg = cells > 0 ? sum / float(cells) : 0.0f;
-          dst[c] = clamp(avg, p.activation);
+        }
+        // An empty window cannot happen for a prepared op; 0 keeps the kernel total anyway.
+        const float count = float(cells);
+        for (int64_t c = 0; c < channels; ++c) {
+          dst[c] = clamp(cells > 0 ? dst[c] / count : 0.0f, p.activation);
         }
       }
     }
@@ -102,16 +108,16 @@ inline void max_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const f
         const auto xs =
             pool2d_internal::window_span(ox, p.stride_w, p.pad_left, p.filter_w, int32_t(in_w));
         float* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
-        for (int64_t c = 0; c < channels; ++c) {
-          // Starting from the lowest float (as TFLite does) means a NaN cell never wins.
-          float best = std::numeric_limits<float>::lowest();
-          for (int64_t y = ys.begin; y < ys.end; ++y) {
-            for (int64_t x = xs.begin; x < xs.end; ++x) {
-              best = std::max(best, in[((b * in_h + y) * in_w + x) * channels + c]);
-            }
+        // Starting from the lowest float (as TFLite does) means a NaN cell never wins. Channels
+        // innermost, as for the average.
+        std::fill(dst, dst + channels, std::numeric_limits<float>::lowest());
+        for (int64_t y = ys.begin; y < ys.end; ++y) {
+          for (int64_t x = xs.begin; x < xs.end; ++x) {
+            const float* src = in + ((b * in_h + y) * in_w + x) * channels;
+            for (int64_t c = 0; c < channels; ++c) dst[c] = std::max(dst[c], src[c]);
           }
-          dst[c] = clamp(best, p.activation);
         }
+        for (int64_t c = 0; c < channels; ++c) dst[c] = clamp(dst[c], p.activation);
       }
     }
   }

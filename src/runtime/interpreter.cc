@@ -91,8 +91,31 @@ Status Interpreter::init(const InterpreterOptions& options) {
   }
   ERT_RETURN_IF_ERROR(prepare_all(/*check_declared=*/true));
   ERT_RETURN_IF_ERROR(plan_and_bind(/*use_stored_plan=*/true));
+  release_packed_constants();
   ready_ = true;
   return Status();
+}
+
+void Interpreter::release_packed_constants() {
+  // A constant that every reader has copied into its kernel's layout is not read again unless
+  // a resize re-creates a kernel, and then the mapped file pages come back on access.
+  std::vector<int> readers(tensors_.size(), 0);
+  std::vector<int> readers_at_run(tensors_.size(), 0);
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const OpContext& ctx = contexts_[i];
+    for (int k = 0; k < ctx.num_inputs(); ++k) {
+      const Tensor* t = ctx.input(k);
+      if (t == nullptr || !t->is_constant) continue;
+      ++readers[size_t(t->index)];
+      if (ops_[i]->reads_input_at_run(k)) ++readers_at_run[size_t(t->index)];
+    }
+  }
+  for (const Tensor& t : tensors_) {
+    const size_t i = size_t(t.index);
+    if (t.is_constant && readers[i] > 0 && readers_at_run[i] == 0) {
+      model_.release_pages(t.data, t.bytes);
+    }
+  }
 }
 
 Status Interpreter::widen_fp16_constants() {
@@ -258,6 +281,14 @@ Status Interpreter::invoke() {
   for (size_t i = 0; i < ops_.size(); ++i) {
     const Status s = ops_[i]->run(contexts_[i]);
     if (!s.ok()) return s;
+  }
+  if (threadpool_) {
+    // Between ops the pool's workers spin, which keeps hand-offs fast; after the inference they
+    // must sleep, or they burn cores the app needs until the next invoke (and, on a busy
+    // machine, steal the time slices the next inference's own threads wait for).
+    pthreadpool_parallelize_1d(threadpool_.get(), [](void*, size_t) {}, nullptr,
+                               pthreadpool_get_threads_count(threadpool_.get()),
+                               PTHREADPOOL_FLAG_YIELD_WORKERS);
   }
   return Status();
 }

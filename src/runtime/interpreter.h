@@ -73,6 +73,8 @@ class Interpreter {
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<OpContext> contexts_;
   std::vector<Tensor*> io_;  // Input and output pointers of every op, back to back.
+  /// Releases the file pages of constants that no op reads at run (packed weights).
+  void release_packed_constants();
   /// fp16 constants read by ops that compute in fp32 get an fp32 copy here, made at create.
   Status widen_fp16_constants();
 

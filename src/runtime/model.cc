@@ -93,4 +93,19 @@ const char* Model::metadata(const char* key) const {
   return nullptr;
 }
 
+void Model::release_pages(const uint8_t* data, size_t bytes) const {
+  if (mapping_ == nullptr || bytes == 0) return;
+  const uintptr_t map_begin = reinterpret_cast<uintptr_t>(mapping_);
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data);
+  if (begin < map_begin || begin - map_begin > mapping_size_ ||
+      bytes > mapping_size_ - (begin - map_begin)) {
+    return;  // Not in this model's file (an fp16 constant widened at create, for example).
+  }
+  // Only whole pages inside the range: a page shared with data that is still read stays.
+  const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (begin + page - 1) / page * page;
+  const uintptr_t last = (begin + bytes) / page * page;
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 }  // namespace ert::rt

@@ -52,6 +52,10 @@ class Model {
   /// Bytes of all constant segments.
   size_t weights_bytes() const { return weights_bytes_; }
   size_t file_bytes() const { return size_; }
+  /// Lets the OS drop the resident pages of constant data that no kernel reads any more (weights
+  /// packed into a kernel's own layout). The data stays valid: a mapped file's pages are read
+  /// again on the next access. Does nothing for a model loaded from a caller's buffer.
+  void release_pages(const uint8_t* data, size_t bytes) const;
 
  private:
   Model() = default;

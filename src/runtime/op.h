@@ -88,6 +88,9 @@ class Op {
   virtual Status bind(const OpContext& ctx) { return Status(); }
   /// Computes the outputs. No allocation.
   virtual Status run(const OpContext& ctx) = 0;
+  /// False when run() no longer reads constant input i because prepare() copied it into the
+  /// kernel's own layout (packed weights): the interpreter then releases its pages.
+  virtual bool reads_input_at_run(int i) const { return true; }
   /// Name of the kernel that runs, for profiles ("reference").
   virtual const char* kernel_name() const { return "reference"; }
 };

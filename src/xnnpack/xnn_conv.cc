@@ -84,6 +84,7 @@ class XnnConv : public XnnOp {
       clear_operators();
       gemm_ = OwnGemm();
       narrow_ = true;
+      packed_inputs_ = 0;  // The direct kernel reads the file's weights.
       narrow_params_ = kernels::NarrowConvParams{
           in.shape[0],  in.shape[1],     in.shape[2],      in.shape[3],      out.shape[1],
           out.shape[2], out.shape[3],    int32_t(kh),      int32_t(kw),      o->stride_h(),
@@ -91,6 +92,7 @@ class XnnConv : public XnnOp {
       name_ = conv_narrow_name();
       return Status();
     }
+    packed_inputs_ = 0b110;  // Filter and bias: packed by XNNPACK or for the own GEMM.
     if (pointwise && own_gemm_preferred(out_c, in_c)) {
       clear_operators();
       name_ = gemm_name(ctx);
@@ -163,6 +165,7 @@ class XnnFullyConnected : public XnnOp {
     const size_t units = size_t(weights.shape[0]);
     const size_t depth = size_t(weights.shape[1]);
     const kernels::ActivationRange act = ctx.activation();
+    packed_inputs_ = 0b110;  // Weights and bias: packed by XNNPACK or for the own GEMM.
     if (own_gemm_preferred(units, depth)) {
       name_ = gemm_name(ctx);
       return gemm_.pack(ctx, units, depth, weights.data_as<const float>(),
@@ -254,6 +257,7 @@ class XnnTransposeConv : public XnnOp {
     const size_t out_c = size_t(out.shape[3]);
     const kernels::ActivationRange act = ctx.activation();
     name_ = "xnnpack:deconv_nhwc_f32";
+    packed_inputs_ = 0b110;
     return make_operator(ctx, "xnn_create_deconvolution2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
       return xnn_create_deconvolution2d_nhwc_f32(
           rows_.before, cols_.after, rows_.after, cols_.before, uint32_t(filter.shape[1]),

@@ -32,6 +32,7 @@ class XnnBinary : public XnnOp {
     *taken = true;
     if (a.is_constant) ERT_RETURN_IF_ERROR(constant_a_.copy_from(a));
     if (b.is_constant) ERT_RETURN_IF_ERROR(constant_b_.copy_from(b));
+    packed_inputs_ = (a.is_constant ? 1u : 0u) | (b.is_constant ? 2u : 0u);
     if (op(0) != nullptr) return Status();
     const kernels::ActivationRange r = ctx.activation();
     switch (code_) {
@@ -171,6 +172,7 @@ class XnnActivation : public XnnOp {
       }
       case fb::OpCode::PRELU:
         name_ = "xnnpack:prelu_nc_f32";
+        packed_inputs_ = 0b10;  // XNNPACK packs the slopes.
         return make_operator(ctx, "xnn_create_prelu_nc_f32", 0, [&](xnn_operator_t* p) {
           return xnn_create_prelu_nc_f32(c, c, c, ctx.input(1)->data_as<const float>(), 0, p);
         });

@@ -64,6 +64,9 @@ class XnnOp : public Op {
   Status bind(const OpContext& ctx) final;
   Status run(const OpContext& ctx) final;
   const char* kernel_name() const final { return taken_ ? name_ : reference_->kernel_name(); }
+  bool reads_input_at_run(int i) const final {
+    return taken_ ? ((packed_inputs_ >> i) & 1u) == 0 : reference_->reads_input_at_run(i);
+  }
 
  protected:
   /// After the reference prepare: creates the operators (first time, or again when what they
@@ -100,6 +103,9 @@ class XnnOp : public Op {
 
   /// The kernel name shown in profiles, e.g. "xnnpack:convolution_nhwc_f32".
   const char* name_ = "xnnpack";
+  /// Bit i set: constant input i was copied into the operator (packed weights, padded copies)
+  /// and is not read at run. Set by create() for the case it took.
+  uint32_t packed_inputs_ = 0;
 
  private:
   std::unique_ptr<Op> reference_;

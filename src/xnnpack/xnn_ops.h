@@ -17,8 +17,7 @@ std::unique_ptr<Op> make_fully_connected(std::unique_ptr<Op> reference);   // xn
 std::unique_ptr<Op> make_binary(fb::OpCode code, std::unique_ptr<Op> reference);  // xnn_elementwise.cc
 /// RELU, RELU6, LOGISTIC, HARD_SWISH, LEAKY_RELU, PRELU, SOFTMAX.
 std::unique_ptr<Op> make_activation(fb::OpCode code, std::unique_ptr<Op> reference);  // ditto
-/// MAX_POOL_2D, AVERAGE_POOL_2D.
-std::unique_ptr<Op> make_pool2d(fb::OpCode code, std::unique_ptr<Op> reference);  // xnn_spatial.cc
+std::unique_ptr<Op> make_max_pool2d(std::unique_ptr<Op> reference);       // xnn_spatial.cc
 std::unique_ptr<Op> make_mean(std::unique_ptr<Op> reference);             // xnn_spatial.cc
 std::unique_ptr<Op> make_resize_bilinear(std::unique_ptr<Op> reference);  // xnn_spatial.cc
 std::unique_ptr<Op> make_pad(std::unique_ptr<Op> reference);              // xnn_spatial.cc

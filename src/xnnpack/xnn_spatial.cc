@@ -1,4 +1,4 @@
-// Spatial and layout ops on XNNPACK in f32: MAX_POOL_2D, AVERAGE_POOL_2D, MEAN over height and
+// Spatial and layout ops on XNNPACK in f32: MAX_POOL_2D, MEAN over height and
 // width (global average pooling), RESIZE_BILINEAR, PAD, CONCATENATION along the channels (one
 // strided copy per input straight into its slice of the output) and DEPTH_TO_SPACE.
 #include <array>
@@ -12,12 +12,11 @@ namespace {
 // Every op here re-creates its operators when the shape they were made for changes.
 using ShapeKey = std::array<int64_t, 8>;
 
-// Pools: XNNPACK skips padded cells in both (the max ignores them, the average divides by the
-// cells that are inside), as TFLite does.
-class XnnPool : public XnnOp {
+// Max pooling: XNNPACK skips padded cells, as TFLite does. (AVERAGE_POOL_2D stays on edgert's
+// kernel; see xnn_backend.cc.)
+class XnnMaxPool : public XnnOp {
  public:
-  XnnPool(fb::OpCode code, std::unique_ptr<Op> reference)
-      : XnnOp(std::move(reference)), code_(code) {}
+  using XnnOp::XnnOp;
 
  protected:
   Status create(const OpContext& ctx, bool* taken) override {
@@ -40,38 +39,25 @@ class XnnPool : public XnnOp {
     const uint32_t fw = uint32_t(o->filter_w());
     const uint32_t sh = uint32_t(o->stride_h());
     const uint32_t sw = uint32_t(o->stride_w());
-    if (code_ == fb::OpCode::MAX_POOL_2D) {
-      name_ = "xnnpack:max_pooling2d_nhwc_f32";
-      return make_operator(ctx, "xnn_create_max_pooling2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
-        return xnn_create_max_pooling2d_nhwc_f32(rows.before, cols.after, rows.after,
-                                                 cols.before, fh, fw, sh, sw, 1, 1, c, c, c,
-                                                 r.min, r.max, 0, p);
-      });
-    }
-    name_ = "xnnpack:average_pooling2d_nhwc_f32";
-    return make_operator(ctx, "xnn_create_average_pooling2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
-      return xnn_create_average_pooling2d_nhwc_f32(rows.before, cols.after, rows.after,
-                                                   cols.before, fh, fw, sh, sw, c, c, c, r.min,
-                                                   r.max, 0, p);
+    name_ = "xnnpack:max_pooling2d_nhwc_f32";
+    return make_operator(ctx, "xnn_create_max_pooling2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
+      return xnn_create_max_pooling2d_nhwc_f32(rows.before, cols.after, rows.after, cols.before,
+                                               fh, fw, sh, sw, 1, 1, c, c, c, r.min, r.max, 0,
+                                               p);
     });
   }
 
   Status setup(const OpContext& ctx) override {
     const Tensor& in = *ctx.input(0);
     const size_t n = size_t(in.shape[0]), h = size_t(in.shape[1]), w = size_t(in.shape[2]);
-    const float* x = in.data_as<const float>();
-    float* y = ctx.output(0)->data_as<float>();
-    if (code_ == fb::OpCode::MAX_POOL_2D) {
-      return check_setup(ctx, "xnn_setup_max_pooling2d_nhwc_f32",
-                         xnn_setup_max_pooling2d_nhwc_f32(op(0), n, h, w, x, y, ctx.threadpool()));
-    }
-    return check_setup(ctx, "xnn_setup_average_pooling2d_nhwc_f32",
-                       xnn_setup_average_pooling2d_nhwc_f32(op(0), n, h, w, x, y,
-                                                            ctx.threadpool()));
+    return check_setup(ctx, "xnn_setup_max_pooling2d_nhwc_f32",
+                       xnn_setup_max_pooling2d_nhwc_f32(op(0), n, h, w,
+                                                        in.data_as<const float>(),
+                                                        ctx.output(0)->data_as<float>(),
+                                                        ctx.threadpool()));
   }
 
  private:
-  fb::OpCode code_;
   ShapeKey key_{};
 };
 
@@ -230,11 +216,15 @@ class XnnConcatenation : public XnnOp {
     if (op(0) != nullptr && channels == channels_) return Status();
     channels_ = channels;
     constants_.assign(channels.size(), PaddedConstant());
+    packed_inputs_ = 0;
     const size_t total = size_t(out.shape[rank - 1]);
     name_ = "xnnpack:copy_nc_x32";
     for (size_t i = 0; i < channels.size(); ++i) {
       const Tensor& in = *ctx.input(int(i));
-      if (in.is_constant) ERT_RETURN_IF_ERROR(constants_[i].copy_from(in));
+      if (in.is_constant) {
+        ERT_RETURN_IF_ERROR(constants_[i].copy_from(in));
+        if (i < 32) packed_inputs_ |= 1u << i;
+      }
       if (channels[i] == 0) continue;  // An empty input adds nothing; its slot stays null.
       ERT_RETURN_IF_ERROR(make_operator(ctx, "xnn_create_copy_nc_x32", i, [&](xnn_operator_t* p) {
         return xnn_create_copy_nc_x32(channels[i], channels[i], total, 0, p);
@@ -303,8 +293,8 @@ class XnnDepthToSpace : public XnnOp {
 
 }  // namespace
 
-std::unique_ptr<Op> make_pool2d(fb::OpCode code, std::unique_ptr<Op> reference) {
-  return std::make_unique<XnnPool>(code, std::move(reference));
+std::unique_ptr<Op> make_max_pool2d(std::unique_ptr<Op> reference) {
+  return std::make_unique<XnnMaxPool>(std::move(reference));
 }
 std::unique_ptr<Op> make_mean(std::unique_ptr<Op> reference) {
   return std::make_unique<XnnMean>(std::move(reference));
