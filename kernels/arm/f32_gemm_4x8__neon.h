@@ -10,8 +10,8 @@
 // Steps of a call (mr rows, nc columns), as in the AVX2 kernel:
 //   1. Dispatch once on mr to a body compiled for exactly that many rows.
 //   2. With few rows, walk several 8-column blocks at once for more independent accumulators.
-//   3. Then whole blocks, then the partial last block computing only its vectors that hold real
-//      columns.
+//   3. The blocks left over (the last one maybe partial) form one last tile; with a single block
+//      left, only its vectors that hold real columns are computed.
 //   4. Each tile: accumulators start at the biases; k advances Ops::kLanes at a time (one load of
 //      A per row, one multiply-add per lane), then one at a time for the rest of k; the results
 //      are clamped and stored, a partial vector as 2 and 1 lanes.
@@ -102,10 +102,11 @@ ERT_GEMM_INLINE void lane_steps(float32x4_t (&acc)[R][NB][NVC], const typename O
 
 /// R rows times NB blocks of which the first NVC (<= NV) vectors are computed. `w` is the first
 /// block, `block` the floats from one block to the next, `col` the first column of the first
-/// block in the output rows, `last_lanes` the valid floats (1..4) of the very last vector.
-template <class Ops, size_t R, size_t NB, size_t NVC, size_t NV>
+/// block in the output rows. With kFull every computed column is stored; otherwise only the
+/// first `cols` of the tile (vectors past them hold zero padding's results and are dropped).
+template <class Ops, size_t R, size_t NB, size_t NVC, size_t NV, bool kFull>
 ERT_GEMM_INLINE void tile(size_t kc, const float* const* a, const float* w, size_t block,
-                          float* const* c, size_t col, size_t last_lanes, float32x4_t vmin,
+                          float* const* c, size_t col, size_t cols, float32x4_t vmin,
                           float32x4_t vmax) {
   constexpr size_t kNr = NV * 4;
   float32x4_t acc[R][NB][NVC];
@@ -151,11 +152,11 @@ ERT_GEMM_INLINE void tile(size_t kc, const float* const* a, const float* w, size
       ERT_GEMM_UNROLL
       for (size_t v = 0; v < NVC; ++v) {
         const float32x4_t y = vminq_f32(vmaxq_f32(acc[r][b][v], vmin), vmax);
-        float* p = out + b * kNr + v * 4;
-        if (b + 1 == NB && v + 1 == NVC && last_lanes != 4) {
-          store_partial(p, y, last_lanes);
-        } else {
-          vst1q_f32(p, y);
+        const size_t offset = b * kNr + v * 4;
+        if (kFull || cols >= offset + 4) {
+          vst1q_f32(out + offset, y);
+        } else if (cols > offset) {
+          store_partial(out + offset, y, cols - offset);
         }
       }
     }
@@ -172,7 +173,24 @@ ERT_GEMM_INLINE void tail(size_t nc, size_t kc, const float* const* a, const flo
       return;
     }
   }
-  tile<Ops, R, 1, V, NV>(kc, a, w, 0, c, col, nc - (V - 1) * 4, vmin, vmax);
+  tile<Ops, R, 1, V, NV, false>(kc, a, w, 0, c, col, nc, vmin, vmax);
+}
+
+/// The last nc columns (1 .. NB*NV*4-1) when R rows walk NB blocks at once: one tile over as
+/// many blocks as they touch (the zero-padded end of the last one is computed, not stored).
+template <class Ops, size_t R, size_t NV, size_t NB>
+ERT_GEMM_INLINE void rest(size_t nc, size_t kc, const float* const* a, const float* w,
+                          size_t block, float* const* c, size_t col, float32x4_t vmin,
+                          float32x4_t vmax) {
+  if constexpr (NB > 1) {
+    if (nc > (NB - 1) * NV * 4) {
+      tile<Ops, R, NB, NV, NV, false>(kc, a, w, block, c, col, nc, vmin, vmax);
+    } else {
+      rest<Ops, R, NV, NB - 1>(nc, kc, a, w, block, c, col, vmin, vmax);
+    }
+  } else {
+    tail<Ops, R, NV>(nc, kc, a, w, c, col, vmin, vmax);
+  }
 }
 
 /// All of nc for exactly R rows.
@@ -191,15 +209,10 @@ void rows(size_t nc, size_t kc, const float* a0, size_t a_stride, const float* w
   const float32x4_t vmax = vdupq_n_f32(params->max);
   const size_t block = kNr * (kc + 1);
   size_t col = 0;
-  if constexpr (kNb > 1) {
-    for (; nc - col >= kNb * kNr; col += kNb * kNr, w += kNb * block) {
-      tile<Ops, R, kNb, NV, NV>(kc, a, w, block, c, col, 4, vmin, vmax);
-    }
+  for (; nc - col >= kNb * kNr; col += kNb * kNr, w += kNb * block) {
+    tile<Ops, R, kNb, NV, NV, true>(kc, a, w, block, c, col, kNb * kNr, vmin, vmax);
   }
-  for (; nc - col >= kNr; col += kNr, w += block) {
-    tile<Ops, R, 1, NV, NV>(kc, a, w, block, c, col, 4, vmin, vmax);
-  }
-  if (col < nc) tail<Ops, R, NV>(nc - col, kc, a, w, c, col, vmin, vmax);
+  if (col < nc) rest<Ops, R, NV, kNb>(nc - col, kc, a, w, block, c, col, vmin, vmax);
 }
 
 /// MR x (NV*4) kernel body: picks the row count once per call (R counts down from MR).

@@ -13,8 +13,9 @@
 //   2. With few rows, walk several nr blocks at once so that at least 8 independent accumulator
 //      chains hide the FMA latency (4 cycles, 2 pipes); the weights of those blocks stream side
 //      by side from their own panels.
-//   3. Then whole blocks one at a time, then the partial last block computing only the 8-column
-//      vectors that hold real columns.
+//   3. The blocks left over (fewer than walked at once, the last one maybe partial) form one
+//      last tile; with a single block left, only its 8-column vectors that hold real columns are
+//      computed.
 //   4. Each tile: accumulators start at the biases, take one FMA per k in increasing order, are
 //      clamped, and are stored; a partial vector is stored as 4, 2 and 1 lanes.
 // Every path keeps the per-element order of f32_gemm.h, so results are bit-identical whatever the
@@ -57,11 +58,11 @@ ERT_GEMM_INLINE void store_partial(float* p, __m256 v, size_t lanes) {
 
 /// R rows times NB blocks of which the first NVC (<= NV) vectors are computed. `w` is the first
 /// block, `block` the floats from one block to the next, `col` the first column of the first
-/// block in the output rows, `last_lanes` the valid floats (1..8) of the very last vector.
-template <size_t R, size_t NB, size_t NVC, size_t NV>
+/// block in the output rows. With kFull every computed column is stored; otherwise only the
+/// first `cols` of the tile (vectors past them hold zero padding's results and are dropped).
+template <size_t R, size_t NB, size_t NVC, size_t NV, bool kFull>
 ERT_GEMM_INLINE void tile(size_t kc, const float* const* a, const float* w, size_t block,
-                          float* const* c, size_t col, size_t last_lanes, __m256 vmin,
-                          __m256 vmax) {
+                          float* const* c, size_t col, size_t cols, __m256 vmin, __m256 vmax) {
   constexpr size_t kNr = NV * 8;
   __m256 acc[R][NB][NVC];
   ERT_GEMM_UNROLL
@@ -101,11 +102,11 @@ ERT_GEMM_INLINE void tile(size_t kc, const float* const* a, const float* w, size
         // The accumulator is the second operand: max_ps and min_ps return it when either is
         // NaN, so a NaN result stays NaN as in the scalar and NEON kernels.
         const __m256 y = _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc[r][b][v]));
-        float* p = out + b * kNr + v * 8;
-        if (b + 1 == NB && v + 1 == NVC && last_lanes != 8) {
-          store_partial(p, y, last_lanes);
-        } else {
-          _mm256_storeu_ps(p, y);
+        const size_t offset = b * kNr + v * 8;
+        if (kFull || cols >= offset + 8) {
+          _mm256_storeu_ps(out + offset, y);
+        } else if (cols > offset) {
+          store_partial(out + offset, y, cols - offset);
         }
       }
     }
@@ -122,7 +123,24 @@ ERT_GEMM_INLINE void tail(size_t nc, size_t kc, const float* const* a, const flo
       return;
     }
   }
-  tile<R, 1, V, NV>(kc, a, w, 0, c, col, nc - (V - 1) * 8, vmin, vmax);
+  tile<R, 1, V, NV, false>(kc, a, w, 0, c, col, nc, vmin, vmax);
+}
+
+/// The last nc columns (1 .. NB*NV*8-1) when R rows walk NB blocks at once: one tile over as
+/// many blocks as they touch (the zero-padded end of the last one is computed, not stored), so
+/// that a fully connected layer keeps its independent accumulators to the end.
+template <size_t R, size_t NV, size_t NB>
+ERT_GEMM_INLINE void rest(size_t nc, size_t kc, const float* const* a, const float* w,
+                          size_t block, float* const* c, size_t col, __m256 vmin, __m256 vmax) {
+  if constexpr (NB > 1) {
+    if (nc > (NB - 1) * NV * 8) {
+      tile<R, NB, NV, NV, false>(kc, a, w, block, c, col, nc, vmin, vmax);
+    } else {
+      rest<R, NV, NB - 1>(nc, kc, a, w, block, c, col, vmin, vmax);
+    }
+  } else {
+    tail<R, NV>(nc, kc, a, w, c, col, vmin, vmax);
+  }
 }
 
 /// Blocks walked side by side for R rows: doubled while fewer than 8 accumulators exist and the
@@ -154,15 +172,10 @@ void rows(size_t nc, size_t kc, const float* a0, size_t a_stride, const float* w
   const __m256 vmax = _mm256_set1_ps(params->max);
   const size_t block = kNr * (kc + 1);
   size_t col = 0;
-  if constexpr (kNb > 1) {
-    for (; nc - col >= kNb * kNr; col += kNb * kNr, w += kNb * block) {
-      tile<R, kNb, NV, NV>(kc, a, w, block, c, col, 8, vmin, vmax);
-    }
+  for (; nc - col >= kNb * kNr; col += kNb * kNr, w += kNb * block) {
+    tile<R, kNb, NV, NV, true>(kc, a, w, block, c, col, kNb * kNr, vmin, vmax);
   }
-  for (; nc - col >= kNr; col += kNr, w += block) {
-    tile<R, 1, NV, NV>(kc, a, w, block, c, col, 8, vmin, vmax);
-  }
-  if (col < nc) tail<R, NV>(nc - col, kc, a, w, c, col, vmin, vmax);
+  if (col < nc) rest<R, NV, kNb>(nc - col, kc, a, w, block, c, col, vmin, vmax);
 }
 
 /// MR x (NV*8) kernel body: picks the row count once per call (R counts down from MR).

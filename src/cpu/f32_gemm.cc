@@ -84,7 +84,11 @@ size_t f32_gemm_tile_columns(const GemmKernel& kernel, size_t m, size_t n, size_
   const size_t wanted = threads * kTilesPerThread;
   if (threads <= 1 || row_tiles >= wanted) return whole;
   const size_t splits = divide_round_up(wanted, row_tiles);
-  return std::min(whole, divide_round_up(divide_round_up(n, splits), nr) * nr);
+  // No narrower than 64 columns: a kernel walks several panels at once for few rows, and a
+  // thinner tile would leave it a single panel with too few independent accumulators.
+  constexpr size_t kMinColumns = 64;
+  const size_t tile = std::max(divide_round_up(n, splits), kMinColumns);
+  return std::min(whole, divide_round_up(tile, nr) * nr);
 }
 
 // Steps:

@@ -40,7 +40,7 @@ GemmKernelList f32_gemm_kernels();
 
 /// Columns per tile that f32_gemm uses for m rows, n columns and `threads` threads: all of n
 /// rounded up to whole panels, or, with several threads and fewer than 4 row tiles per thread,
-/// fewer whole panels so that there are about 4 tiles per thread.
+/// fewer whole panels (but at least 64 columns) so that there are about 4 tiles per thread.
 size_t f32_gemm_tile_columns(const GemmKernel& kernel, size_t m, size_t n, size_t threads);
 
 /// c[i][j] = clamp(bias[j] + sum_kk a[i][kk] * w[j][kk], min, max) for i < m, j < n.

@@ -1,5 +1,8 @@
 // The AVX2/FMA f32 GEMM micro-kernel, compiled with -mavx2 -mfma (CMakeLists.txt gives those
 // flags to src/cpu/*_avx2.cc on x86-64 only). Nothing here runs until cpuinfo said yes.
+// Use no other inline function of kernels/f32_gemm.h (the packing, the scalar kernel) in this
+// file: a copy emitted here would contain AVX2 code, and the linker may keep that copy for the
+// whole program.
 #include "kernels/x86/f32_gemm_6x16__avx2_fma.h"
 #include "src/cpu/f32_gemm_isa.h"
 

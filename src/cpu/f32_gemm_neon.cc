@@ -1,6 +1,7 @@
 // The NEON f32 GEMM micro-kernels. CMakeLists.txt builds src/cpu/*_neon.cc on ARM targets only
 // (with -mfpu=neon on armv7); the guards below leave only null descriptors when the compiler
 // was not given NEON (an armv6 build), so the dispatcher falls back to the scalar kernel.
+// As in f32_gemm_avx2.cc, use no other inline function of kernels/f32_gemm.h in this file.
 #include "src/cpu/f32_gemm_isa.h"
 
 #if defined(__ARM_NEON) || defined(__ARM_NEON__) || defined(__aarch64__)

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cpuinfo.h>
 #include <pthreadpool.h>
 
 #include <algorithm>
@@ -15,8 +16,6 @@
 
 #include "kernels/f32_gemm.h"
 #include "src/cpu/f32_gemm.h"
-
-#include <cpuinfo.h>
 
 using ert::cpu::GemmKernel;
 using ert::kernels::f32_gemm_pack;
@@ -335,7 +334,9 @@ TEST_CASE("f32_gemm tiling: columns are split into whole panels only when rows a
     const size_t fc = ert::cpu::f32_gemm_tile_columns(*kernel, 1, 1404, 2);
     CHECK(fc % nr == 0);
     CHECK((1404 + fc - 1) / fc == 8);
-    // Never below one panel.
+    // Never below 64 columns (rounded up to panels), nor above all of n.
+    CHECK(ert::cpu::f32_gemm_tile_columns(*kernel, 1, 63, 2) == (63 + nr - 1) / nr * nr);
+    CHECK(ert::cpu::f32_gemm_tile_columns(*kernel, 1, 200, 2) == (64 + nr - 1) / nr * nr);
     CHECK(ert::cpu::f32_gemm_tile_columns(*kernel, 1, 3, 2) == nr);
   }
 }
