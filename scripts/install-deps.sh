@@ -9,6 +9,7 @@ debian_packages=(
   flatbuffers-compiler libflatbuffers-dev doctest-dev
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libfp16-dev
   libcli11-dev nlohmann-json3-dev libstb-dev
+  libbenchmark-dev python3-matplotlib
 )
 python_packages=(numpy ai-edge-litert)
 
