@@ -353,8 +353,10 @@ class OpImport {
     const int t = output_index(i);
     if (t < 0) return invalid(format("output %zu is missing", i));
     TensorInfo& info = imp_.tensor(t);
-    const size_t want = size_t(info.elements) * type_size(info.type);
-    if (type_size(info.type) == 0 || bytes.size() != want) {
+    size_t want = 0;
+    if (type_size(info.type) == 0 ||
+        __builtin_mul_overflow(info.elements, uint64_t(type_size(info.type)), &want) ||
+        bytes.size() != want) {
       return invalid(format("folded value of output %zu has %zu bytes, %s needs %zu", i,
                             bytes.size(), tensor_label(t, info).c_str(), want));
     }
@@ -419,7 +421,12 @@ Status Importer::load(TfliteImportReport* report) {
   // The FlatBuffer is at the start of the file; in files over 2 GB only the constants after it
   // reach further, and the verifier accepts at most that size.
   const size_t verify_size = std::min<size_t>(size_, FLATBUFFERS_MAX_BUFFER_SIZE - 1);
-  flatbuffers::Verifier verifier(data_, verify_size);
+  // The default cap of a million tables would refuse a file just over edgert's operator or
+  // tensor caps as "corrupt"; with the .ert verifier's cap, the count checks below say why.
+  flatbuffers::Verifier::Options options;
+  options.max_depth = 64;
+  options.max_tables = 10 * 1000 * 1000;
+  flatbuffers::Verifier verifier(data_, verify_size, options);
   if (!tfl::VerifyModelBuffer(verifier)) {
     return invalid("the TFLite FlatBuffer fails verification (truncated or corrupt file)");
   }
@@ -511,11 +518,14 @@ Status Importer::check_tensor(int index) {
     info.bytes = buffers_[buffer].second;
     const size_t elem = type_size(info.type);
     if (!info.sparse && elem > 0) {
-      if (info.elements >= (uint64_t(1) << 62)) {
+      // Counts below the 2^62 saturation still wrap 64 bits when multiplied by 8 or 16 bytes
+      // (2^61 + 8 INT64 elements make 64 bytes): unchecked, a huge shape matched a small buffer.
+      uint64_t want = 0;
+      if (info.elements >= (uint64_t(1) << 62) ||
+          __builtin_mul_overflow(info.elements, uint64_t(elem), &want)) {
         return invalid(
             format("%s: shape %s is too large", label.c_str(), shape_string(info.shape).c_str()));
       }
-      const uint64_t want = info.elements * elem;  // Below 2^62 * 16: no wrap.
       if (want != info.bytes) {
         return invalid(format("%s: buffer %u holds %zu bytes, but shape %s of %s needs %" PRIu64,
                               label.c_str(), buffer, info.bytes, shape_string(info.shape).c_str(),
