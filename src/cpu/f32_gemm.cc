@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "src/cpu/f32_gemm_isa.h"
+#include "src/cpu/pool_handoff.h"
 
 namespace ert::cpu {
 namespace {
@@ -62,12 +63,14 @@ struct GemmContext {
 };
 
 void gemm_tile(void* context, size_t i, size_t j, size_t rows, size_t cols) {
+  pool_handoff_acquire(context);
   const auto* g = static_cast<const GemmContext*>(context);
   const char* a = reinterpret_cast<const char*>(g->a) + i * g->a_stride;
   char* c = reinterpret_cast<char*>(g->c) + i * g->c_stride + j * sizeof(float);
   g->function(rows, cols, g->k, reinterpret_cast<const float*>(a), g->a_stride,
               g->packed + (j / g->nr) * g->block_floats, reinterpret_cast<float*>(c), g->c_stride,
               &g->params);
+  pool_handoff_release(context);
 }
 
 }  // namespace
@@ -107,7 +110,9 @@ void f32_gemm(const GemmKernel& kernel, size_t m, size_t n, size_t k, const floa
   const size_t nr = kernel.nr;
   GemmContext context = {kernel.function, k,  a, a_stride * sizeof(float), packed, nr * (k + 1),
                          nr,              c, c_stride * sizeof(float), {min, max}};
+  pool_handoff_release(&context);
   pthreadpool_parallelize_2d_tile_2d(pool, &gemm_tile, &context, m, n, kernel.mr, tile_n, 0);
+  pool_handoff_acquire(&context);
 }
 
 }  // namespace ert::cpu

@@ -2,6 +2,7 @@
 
 #include <cpuinfo.h>
 
+#include "src/cpu/pool_handoff.h"
 #include "src/xnnpack/own_conv_narrow_isa.h"
 
 namespace ert::rt::xnn {
@@ -35,10 +36,12 @@ struct Job {
 
 // One task per (image, output row).
 void run_row(void* context, size_t task) {
+  cpu::pool_handoff_acquire(context);
   const Job& j = *static_cast<const Job*>(context);
   const int32_t n = int32_t(task / size_t(j.p->out_h));
   const int32_t oy = int32_t(task % size_t(j.p->out_h));
   j.rows(*j.p, n, oy, oy + 1, j.input, j.filter, j.bias, j.output);
+  cpu::pool_handoff_release(context);
 }
 
 }  // namespace
@@ -50,7 +53,9 @@ const NarrowRowsFn kConvNarrowRowsAvx2 = nullptr;
 void run_conv_narrow(const kernels::NarrowConvParams& p, const float* input, const float* filter,
                      const float* bias, float* output, pthreadpool_t pool) {
   Job job{&p, use_avx2() ? kConvNarrowRowsAvx2 : rows_portable, input, filter, bias, output};
+  cpu::pool_handoff_release(&job);
   pthreadpool_parallelize_1d(pool, run_row, &job, size_t(p.batch) * size_t(p.out_h), 0);
+  cpu::pool_handoff_acquire(&job);
 }
 
 const char* conv_narrow_name() {
