@@ -1,5 +1,6 @@
 // CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED on XNNPACK, in f32 with
-// constant weights.
+// constant weights; CONV_2D and DEPTHWISE_CONV_2D also in uint8 with per-tensor quantization
+// (XNNPACK's qu8 convolution, TFLite's legacy uint8 scheme).
 //
 // The layouts need no repacking of ours: TFLite's OHWI conv filter is XNNPACK's
 // [groups][group out][h][w][group in]; the depthwise [1, h, w, C*M] filter is XNNPACK's HWGo
@@ -11,6 +12,8 @@
 
 #include <string>
 
+#include "kernels/quantization.h"
+#include "src/ops/quant_params.h"
 #include "src/xnnpack/own_conv_narrow.h"
 #include "src/xnnpack/own_gemm.h"
 #include "src/xnnpack/xnn_ops.h"
@@ -30,10 +33,52 @@ const char* gemm_name(const OpContext&) {
   return name.c_str();
 }
 
+// The quantization of a uint8 convolution in the terms of XNNPACK's qu8 operator: one scale
+// and zero point per tensor, and the fused activation as a clamp in the output's domain.
+struct Qu8Conv {
+  TensorQuant input;
+  TensorQuant filter;
+  TensorQuant output;
+  uint8_t output_min = 0;
+  uint8_t output_max = 0;
+};
+
+// True when XNNPACK's qu8 convolution computes what the reference's uint8 path does: input,
+// filter and output u8 with one scale each (XNNPACK takes one filter scale), a constant filter
+// and an absent or constant i32 bias. The reference prepare has already checked the bias scale
+// against input scale * filter scale, which is the scale both kernels give the bias.
+bool qu8_conv_case(const OpContext& ctx, Qu8Conv* q) {
+  const Tensor& in = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+  const Tensor& out = *ctx.output(0);
+  if (in.dtype != ERT_U8 || filter.dtype != ERT_U8 || out.dtype != ERT_U8 || !filter.is_constant ||
+      (bias != nullptr && (bias->dtype != ERT_I32 || !bias->is_constant))) {
+    return false;
+  }
+  // The reference prepare has read these already (and refuses a per-channel u8 filter); a
+  // failure would only leave the case to the reference kernel.
+  if (!read_tensor_quant(ctx, in, "input 0", &q->input).ok() ||
+      !read_tensor_quant(ctx, filter, "filter", &q->filter).ok() ||
+      !read_tensor_quant(ctx, out, "output 0", &q->output).ok()) {
+    return false;
+  }
+  int32_t lo = 0;
+  int32_t hi = 0;
+  kernels::quantized_activation_range<uint8_t>(ctx.activation(), q->output.scale,
+                                               q->output.zero_point, &lo, &hi);
+  q->output_min = uint8_t(lo);
+  q->output_max = uint8_t(hi);
+  return true;
+}
+
 // Steps (both convolutions):
-//   1. Take only f32 with constant filter and bias.
+//   1. Take f32 with constant filter and bias, or uint8 as qu8_conv_case() says.
 //   2. Derive XNNPACK's explicit paddings from the mode and the reference op's output size.
-//   3. Create the operator unless one exists for the same paddings and channels.
+//   3. Create the operator unless one exists for the same paddings and channels. uint8 always
+//      goes to XNNPACK (qu8); f32 pointwise and narrow cases may go to edgert's own kernels.
+//      XNNPACK refuses some uint8 requantization scales at create: the reference kernel then
+//      runs the op (see XnnOp::prepare).
 template <typename Options, bool kDepthwise>
 class XnnConv : public XnnOp {
  public:
@@ -45,8 +90,11 @@ class XnnConv : public XnnOp {
     const Tensor& filter = *ctx.input(1);
     const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
     const Tensor& out = *ctx.output(0);
-    if (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
-        (bias != nullptr && !bias->is_constant)) {
+    Qu8Conv q;
+    qu8_ = in.dtype == ERT_U8;
+    if (qu8_ ? !qu8_conv_case(ctx, &q)
+             : (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
+                (bias != nullptr && !bias->is_constant))) {
       return Status();
     }
     const Options* o = ctx.op()->options_as<Options>();
@@ -74,6 +122,21 @@ class XnnConv : public XnnOp {
     const size_t groups = kDepthwise ? in_c : in_c / size_t(filter.shape[3]);
     const size_t group_in = in_c / groups;
     const size_t group_out = out_c / groups;
+    const uint32_t flags = kDepthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0;
+    if (qu8_) {
+      packed_inputs_ = 0b110;  // Filter and bias: packed by XNNPACK.
+      name_ = kDepthwise ? "xnnpack:dwconv_nhwc_qu8" : "xnnpack:conv_nhwc_qu8";
+      return make_operator(ctx, "xnn_create_convolution2d_nhwc_qu8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_convolution2d_nhwc_qu8(
+            rows.before, cols.after, rows.after, cols.before, uint32_t(kh), uint32_t(kw),
+            uint32_t(o->stride_h()), uint32_t(o->stride_w()), uint32_t(o->dilation_h()),
+            uint32_t(o->dilation_w()), uint32_t(groups), group_in, group_out, in_c, out_c,
+            uint8_t(q.input.zero_point), q.input.scale, uint8_t(q.filter.zero_point),
+            q.filter.scale, filter.data_as<const uint8_t>(),
+            bias ? bias->data_as<const int32_t>() : nullptr, uint8_t(q.output.zero_point),
+            q.output.scale, q.output_min, q.output_max, flags, p);
+      });
+    }
     const kernels::ActivationRange act = ctx.activation();
     // A pointwise convolution is a GEMM over the pixels: edgert's own kernel where it is faster.
     const bool pointwise = !kDepthwise && groups == 1 && kh == 1 && kw == 1 &&
@@ -107,13 +170,20 @@ class XnnConv : public XnnOp {
           uint32_t(o->stride_h()), uint32_t(o->stride_w()), uint32_t(o->dilation_h()),
           uint32_t(o->dilation_w()), uint32_t(groups), group_in, group_out, in_c, out_c,
           filter.data_as<const float>(), bias ? bias->data_as<const float>() : nullptr, act.min,
-          act.max, kDepthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, p);
+          act.max, flags, p);
     });
   }
 
   Status setup(const OpContext& ctx) override {
     if (gemm_.packed() || narrow_) return Status();
     const Tensor& in = *ctx.input(0);
+    if (qu8_) {
+      return check_setup(
+          ctx, "xnn_setup_convolution2d_nhwc_qu8",
+          xnn_setup_convolution2d_nhwc_qu8(op(0), size_t(in.shape[0]), size_t(in.shape[1]),
+                                           size_t(in.shape[2]), in.data_as<const uint8_t>(),
+                                           ctx.output(0)->data_as<uint8_t>(), ctx.threadpool()));
+    }
     return check_setup(ctx, "xnn_setup_convolution2d_nhwc_f32",
                        xnn_setup_convolution2d_nhwc_f32(
                            op(0), size_t(in.shape[0]), size_t(in.shape[1]), size_t(in.shape[2]),
@@ -140,6 +210,7 @@ class XnnConv : public XnnOp {
 
  private:
   ConvKey key_{};
+  bool qu8_ = false;  // uint8: XNNPACK's qu8 operator, never an own kernel.
   OwnGemm gemm_;
   bool narrow_ = false;  // Few output channels: the direct kernel, reading the file's weights.
   kernels::NarrowConvParams narrow_params_;

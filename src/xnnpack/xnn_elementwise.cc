@@ -1,9 +1,12 @@
 // Element-wise ops on XNNPACK in f32: the broadcasting binary ops (ADD, SUB, MUL, DIV with their
 // fused activation; MAXIMUM, MINIMUM) and the activations XNNPACK has (RELU, RELU6, LOGISTIC,
 // HARD_SWISH, LEAKY_RELU, per-channel PRELU, SOFTMAX with beta 1). TANH has no f32 operator
-// in this XNNPACK and stays on the reference kernel.
+// in this XNNPACK and stays on the reference kernel. ADD also runs in uint8 with per-tensor
+// quantization (XNNPACK's qu8 add), the one quantized binary op the reference kernels have.
 #include <cmath>
 
+#include "kernels/quantization.h"
+#include "src/ops/quant_params.h"
 #include "src/xnnpack/xnn_ops.h"
 
 namespace ert::rt::xnn {
@@ -11,11 +14,47 @@ namespace {
 
 bool has_elements(const Tensor& t) { return t.shape.num_elements() > 0; }
 
+// The quantization of a uint8 ADD in the terms of XNNPACK's qu8 add, which rescales each
+// operand to the output's scale: one scale and zero point per tensor, and the fused activation
+// as a clamp in the output's quantized domain.
+struct Qu8Add {
+  TensorQuant a;
+  TensorQuant b;
+  TensorQuant out;
+  uint8_t out_min = 0;
+  uint8_t out_max = 0;
+};
+
+// True for a uint8 ADD whose tensors have one scale and zero point each (the reference prepare
+// has read them already, so only a case it would refuse is left out).
+bool qu8_add_case(const OpContext& ctx, Qu8Add* q) {
+  const Tensor& a = *ctx.input(0);
+  const Tensor& b = *ctx.input(1);
+  const Tensor& out = *ctx.output(0);
+  if (ctx.code() != fb::OpCode::ADD || a.dtype != ERT_U8 || b.dtype != ERT_U8 ||
+      out.dtype != ERT_U8) {
+    return false;
+  }
+  if (!read_tensor_quant(ctx, a, "input 0", &q->a).ok() ||
+      !read_tensor_quant(ctx, b, "input 1", &q->b).ok() ||
+      !read_tensor_quant(ctx, out, "output 0", &q->out).ok()) {
+    return false;
+  }
+  int32_t lo = 0;
+  int32_t hi = 0;
+  kernels::quantized_activation_range<uint8_t>(ctx.activation(), q->out.scale, q->out.zero_point,
+                                               &lo, &hi);
+  q->out_min = uint8_t(lo);
+  q->out_max = uint8_t(hi);
+  return true;
+}
+
 // Steps:
-//   1. Take f32 operands with at least one element (XNNPACK refuses empty shapes).
+//   1. Take f32 operands with at least one element (XNNPACK refuses empty shapes); for ADD,
+//      uint8 operands too.
 //   2. Keep a padded copy of constant operands (XNNPACK reads past the end of operands).
-//   3. Create the operator once: its kind and activation do not depend on shapes, which are
-//      given at setup (numpy broadcasting, as TFLite's).
+//   3. Create the operator once: its kind, quantization and activation do not depend on
+//      shapes, which are given at setup (numpy broadcasting, as TFLite's).
 class XnnBinary : public XnnOp {
  public:
   XnnBinary(fb::OpCode code, std::unique_ptr<Op> reference)
@@ -26,7 +65,10 @@ class XnnBinary : public XnnOp {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     const Tensor& out = *ctx.output(0);
-    if (!all_f32({&a, &b, &out}) || !has_elements(a) || !has_elements(b) || !has_elements(out)) {
+    Qu8Add q;
+    qu8_ = a.dtype == ERT_U8;
+    if ((qu8_ ? !qu8_add_case(ctx, &q) : !all_f32({&a, &b, &out})) || !has_elements(a) ||
+        !has_elements(b) || !has_elements(out)) {
       return Status();
     }
     *taken = true;
@@ -34,6 +76,16 @@ class XnnBinary : public XnnOp {
     if (b.is_constant) ERT_RETURN_IF_ERROR(constant_b_.copy_from(b));
     packed_inputs_ = (a.is_constant ? 1u : 0u) | (b.is_constant ? 2u : 0u);
     if (op(0) != nullptr) return Status();
+    if (qu8_) {
+      // XNNPACK refuses input-to-output scale ratios outside its fixed-point range here; the
+      // reference kernel then runs the op (see XnnOp::prepare).
+      name_ = "xnnpack:add_nd_qu8";
+      return make_operator(ctx, "xnn_create_add_nd_qu8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_add_nd_qu8(uint8_t(q.a.zero_point), q.a.scale, uint8_t(q.b.zero_point),
+                                     q.b.scale, uint8_t(q.out.zero_point), q.out.scale, q.out_min,
+                                     q.out_max, /*flags=*/0, p);
+      });
+    }
     const kernels::ActivationRange r = ctx.activation();
     switch (code_) {
       case fb::OpCode::ADD:
@@ -77,8 +129,17 @@ class XnnBinary : public XnnOp {
     size_t b_dims[XNN_MAX_TENSOR_DIMS];
     const size_t a_rank = xnn_dims(a.shape, a_dims);
     const size_t b_rank = xnn_dims(b.shape, b_dims);
-    const float* pa = static_cast<const float*>(a.is_constant ? constant_a_.data() : a.data);
-    const float* pb = static_cast<const float*>(b.is_constant ? constant_b_.data() : b.data);
+    const void* va = a.is_constant ? constant_a_.data() : a.data;
+    const void* vb = b.is_constant ? constant_b_.data() : b.data;
+    if (qu8_) {
+      return check_setup(
+          ctx, "xnn_setup_add_nd_qu8",
+          xnn_setup_add_nd_qu8(op(0), a_rank, a_dims, b_rank, b_dims,
+                               static_cast<const uint8_t*>(va), static_cast<const uint8_t*>(vb),
+                               ctx.output(0)->data_as<uint8_t>(), ctx.threadpool()));
+    }
+    const float* pa = static_cast<const float*>(va);
+    const float* pb = static_cast<const float*>(vb);
     float* out = ctx.output(0)->data_as<float>();
     pthreadpool_t pool = ctx.threadpool();
     xnn_status s = xnn_status_invalid_state;
@@ -108,6 +169,7 @@ class XnnBinary : public XnnOp {
 
  private:
   fb::OpCode code_;
+  bool qu8_ = false;  // uint8 ADD: XNNPACK's qu8 add.
   PaddedConstant constant_a_;
   PaddedConstant constant_b_;
 };

@@ -6,11 +6,17 @@
 // ops, 10 for fully connected and 25 for convolutions (and the 4-tap bilinear resize). The convolution-like ops get data on a
 // grid of 1/8 steps so that every product and partial sum is exact in f32: then any summation
 // order (XNNPACK's blocks, FMA) gives the same value, and a wrong index shows as a big error.
+//
+// Tolerance (uint8): 1 unit on every element. XNNPACK requantizes in fp32 (round to nearest)
+// where the reference uses TFLite's fixed-point multiplier; they differ by one unit near ties.
 #include <doctest/doctest.h>
 #include <pthreadpool.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
@@ -24,6 +30,8 @@ using ert::fb::OpCode;
 using ert::fb::Padding;
 using ert::kernels::Shape;
 using ert::testing::OpHarness;
+using ert::testing::per_tensor;
+using ert::testing::TestQuant;
 
 struct PoolDeleter {
   void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
@@ -106,6 +114,87 @@ ert::fb::Activation random_activation(std::mt19937& rng) {
   }
 }
 
+std::vector<uint8_t> random_u8(std::mt19937& rng, int64_t n) {
+  std::uniform_int_distribution<int> d(0, 255);
+  std::vector<uint8_t> v(static_cast<size_t>(n));
+  for (uint8_t& x : v) x = uint8_t(d(rng));
+  return v;
+}
+
+std::vector<int32_t> random_i32(std::mt19937& rng, int64_t n, int32_t bound) {
+  std::uniform_int_distribution<int32_t> d(-bound, bound);
+  std::vector<int32_t> v(static_cast<size_t>(n));
+  for (int32_t& x : v) x = d(rng);
+  return v;
+}
+
+float pick_real(std::mt19937& rng, float lo, float hi) {
+  return std::uniform_real_distribution<float>(lo, hi)(rng);
+}
+
+// The uint8 twin of check_equivalent: the fast path must be an XNNPACK operator (so that a
+// case quietly left to the reference kernel cannot pass), within 1 unit of the reference on
+// every element, and equal to it on all but a few: a systematic one-unit error (a zero point
+// off by one) would pass the first bar, while rounding differences are rare (near ties only).
+template <typename Build>
+void check_equivalent_u8(const char* what, Build build) {
+  static std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
+  OpHarness ref = build();
+  const ert::Status rs = ref.prepare_and_run();
+  REQUIRE_MESSAGE(rs.ok(), what << ": reference: " << rs.to_string());
+  const std::vector<uint8_t> want = ref.output<uint8_t>(0);
+  for (int threads : {1, 2}) {
+    OpHarness fast = build();
+    fast.set_kernel_choice(ert::rt::KernelChoice{/*fast_path=*/true});
+    if (threads == 2) fast.set_threadpool(pool.get());
+    const ert::Status fs = fast.prepare_and_run();
+    REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
+    INFO(std::string(what) << ", " << threads << " thread(s), kernel "
+                           << std::string(fast.kernel_name()));
+    CHECK(std::string(fast.kernel_name()).rfind("xnnpack:", 0) == 0);
+    REQUIRE(fast.output_shape(0) == ref.output_shape(0));
+    const std::vector<uint8_t> got = fast.output<uint8_t>(0);
+    REQUIRE(got.size() == want.size());
+    size_t bad = 0;
+    size_t first_bad = 0;
+    size_t differ = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (want[i] != got[i]) ++differ;
+      if (std::abs(int(want[i]) - int(got[i])) > 1) {
+        if (bad++ == 0) first_bad = i;
+      }
+    }
+    CHECK_MESSAGE(bad == 0, bad << " of " << want.size() << " elements more than 1 unit off; "
+                                << "first at " << first_bad << ": ref " << int(want[first_bad])
+                                << ", fast " << int(got[first_bad]));
+    CHECK_MESSAGE(differ <= std::max<size_t>(2, want.size() / 50),
+                  differ << " of " << want.size() << " elements differ by 1 unit");
+  }
+}
+
+// A case XNNPACK refuses at create: the fast path still prepares, names the reference kernel
+// and gives the reference's output exactly.
+template <typename Build>
+void check_falls_back(const char* what, Build build) {
+  OpHarness ref = build();
+  const ert::Status rs = ref.prepare_and_run();
+  REQUIRE_MESSAGE(rs.ok(), what << ": reference: " << rs.to_string());
+  OpHarness fast = build();
+  fast.set_kernel_choice(ert::rt::KernelChoice{/*fast_path=*/true});
+  const ert::Status fs = fast.prepare_and_run();
+  REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
+  INFO(what);
+  CHECK(std::string(fast.kernel_name()) == "reference");
+  CHECK(fast.output<uint8_t>(0) == ref.output<uint8_t>(0));
+}
+
+// A uint8 output scale that spreads a sum of `terms` products of uint8 values (each centred
+// near its zero point) over the output range, times a random factor so that some outputs
+// saturate and the clamp is exercised.
+float u8_output_scale(std::mt19937& rng, int terms, float input_scale, float filter_scale) {
+  const float spread = std::sqrt(float(terms)) * 74.0f * 74.0f;  // 74: std of uniform 0..255.
+  return spread * input_scale * filter_scale / 40.0f * pick_real(rng, 0.7f, 2.0f);
+}
 }  // namespace
 
 TEST_CASE("xnnpack equivalence: CONV_2D, random shapes, paddings, strides, dilations, groups") {
@@ -460,4 +549,154 @@ TEST_CASE("xnnpack equivalence: CONCATENATION on the channels, DEPTH_TO_SPACE") 
       return h;
     });
   }
+}
+
+TEST_CASE("xnnpack equivalence: uint8 CONV_2D, 1x1 and 3x3, strides, paddings, RELU/RELU6") {
+  std::mt19937 rng(8642);
+  for (int trial = 0; trial < 24; ++trial) {
+    const int k = trial % 3 == 0 ? 1 : 3;
+    const int kh = k, kw = trial % 7 == 6 ? 2 : k;
+    const int groups = trial % 8 == 7 ? 2 : 1;
+    const int ci = groups * pick(rng, 1, 24), co = groups * pick(rng, 1, 24);
+    const int sh = pick(rng, 1, 2), sw = pick(rng, 1, 2);
+    const int d = trial % 10 == 9 ? 2 : 1;
+    const Padding padding = trial % 3 == 2 ? Padding::EXPLICIT
+                            : trial % 2    ? Padding::SAME
+                                           : Padding::VALID;
+    const Shape in{pick(rng, 1, 2), pick(rng, 5, 13), pick(rng, 5, 13), ci};
+    const Shape filter{co, kh, kw, ci / groups};
+    const float in_scale = pick_real(rng, 0.005f, 0.05f);
+    const float filter_scale = pick_real(rng, 0.001f, 0.02f);
+    const float out_scale = u8_output_scale(rng, kh * kw * ci / groups, in_scale, filter_scale);
+    const TestQuant in_q = per_tensor(in_scale, pick(rng, 0, 255));
+    const TestQuant filter_q = per_tensor(filter_scale, pick(rng, 96, 160));
+    const TestQuant out_q = per_tensor(out_scale, pick(rng, 20, 200));
+    const std::vector<uint8_t> x = random_u8(rng, count(in)), w = random_u8(rng, count(filter));
+    const std::vector<int32_t> b = random_i32(rng, co, 30000);
+    const bool with_bias = trial % 4 != 0;
+    const ert::fb::Activation act = trial % 3 == 0   ? ert::fb::Activation::RELU6
+                                    : trial % 3 == 1 ? ert::fb::Activation::RELU
+                                                     : random_activation(rng);
+    const int pad_top = pick(rng, 0, 1), pad_left = pick(rng, 0, 2);
+    check_equivalent_u8("uint8 conv", [&] {
+      ert::fb::Conv2DOptionsT o;
+      o.padding = padding;
+      o.stride_h = sh;
+      o.stride_w = sw;
+      o.dilation_h = o.dilation_w = d;
+      if (padding == Padding::EXPLICIT) {
+        o.explicit_padding =
+            std::make_unique<ert::fb::ExplicitPadding>(pad_top, 1 - pad_top, pad_left, 1);
+      }
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::CONV_2D, std::move(u), act);
+      h.add_u8(in, x, in_q);
+      h.add_u8(filter, w, filter_q, /*constant=*/true);
+      if (with_bias) h.add_i32(Shape{co}, b, per_tensor(in_scale * filter_scale, 0));
+      h.add_output(ERT_U8, out_q);
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: uint8 DEPTHWISE_CONV_2D with multipliers 1 and 2") {
+  std::mt19937 rng(1357);
+  for (int trial = 0; trial < 16; ++trial) {
+    const int c = pick(rng, 1, 40), m = trial % 4 == 3 ? 2 : 1;
+    const int kh = trial % 5 == 4 ? 5 : 3, kw = trial % 6 == 5 ? pick(rng, 1, 5) : kh;
+    const int s = pick(rng, 1, 2), d = trial % 7 == 6 ? 2 : 1;
+    const Padding padding = trial % 2 ? Padding::SAME : Padding::VALID;
+    const Shape in{1, pick(rng, 6, 14), pick(rng, 6, 14), c};
+    const Shape filter{1, kh, kw, c * m};
+    const float in_scale = pick_real(rng, 0.005f, 0.05f);
+    const float filter_scale = pick_real(rng, 0.001f, 0.05f);
+    const float out_scale = u8_output_scale(rng, kh * kw, in_scale, filter_scale);
+    const TestQuant in_q = per_tensor(in_scale, pick(rng, 0, 255));
+    const TestQuant filter_q = per_tensor(filter_scale, pick(rng, 96, 160));
+    const TestQuant out_q = per_tensor(out_scale, pick(rng, 20, 200));
+    const std::vector<uint8_t> x = random_u8(rng, count(in)), w = random_u8(rng, count(filter));
+    const std::vector<int32_t> b = random_i32(rng, c * m, 5000);
+    const ert::fb::Activation act = trial % 2 ? ert::fb::Activation::RELU6 : random_activation(rng);
+    check_equivalent_u8("uint8 depthwise", [&] {
+      ert::fb::DepthwiseConv2DOptionsT o;
+      o.padding = padding;
+      o.stride_h = o.stride_w = s;
+      o.dilation_h = o.dilation_w = d;
+      o.depth_multiplier = m;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::DEPTHWISE_CONV_2D, std::move(u), act);
+      h.add_u8(in, x, in_q);
+      h.add_u8(filter, w, filter_q, /*constant=*/true);
+      if (trial % 3 != 0) h.add_i32(Shape{c * m}, b, per_tensor(in_scale * filter_scale, 0));
+      h.add_output(ERT_U8, out_q);
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: uint8 ADD with broadcasting, constant operands, other scales") {
+  std::mt19937 rng(2718);
+  for (int trial = 0; trial < 16; ++trial) {
+    const Shape a{1, pick(rng, 1, 9), pick(rng, 1, 9), pick(rng, 1, 40)};
+    // Broadcast b over some of a's axes: per channel, per pixel, a scalar or the same shape.
+    Shape b = a;
+    if (trial % 4 == 1) b = Shape{a[3]};
+    if (trial % 4 == 2) b = Shape{1, a[1], a[2], 1};
+    if (trial % 4 == 3) b = Shape{1};
+    const float a_scale = pick_real(rng, 0.01f, 0.1f);
+    const float b_scale = trial % 5 == 0 ? a_scale : pick_real(rng, 0.01f, 0.1f);
+    const float out_scale = (a_scale + b_scale) * pick_real(rng, 0.8f, 2.0f);
+    const TestQuant a_q = per_tensor(a_scale, pick(rng, 64, 192));
+    const TestQuant b_q = per_tensor(b_scale, pick(rng, 64, 192));
+    const TestQuant out_q = per_tensor(out_scale, pick(rng, 64, 192));
+    const std::vector<uint8_t> x = random_u8(rng, count(a)), y = random_u8(rng, count(b));
+    const bool swap = trial % 2 == 1;
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent_u8("uint8 ADD", [&] {
+      OpHarness h(OpCode::ADD, ert::fb::OpOptionsUnion(), act);
+      if (swap) {
+        h.add_u8(b, y, b_q, /*constant=*/true);
+        h.add_u8(a, x, a_q);
+      } else {
+        h.add_u8(a, x, a_q);
+        h.add_u8(b, y, b_q, /*constant=*/trial % 3 == 0);
+      }
+      h.add_output(ERT_U8, out_q);
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: uint8 cases XNNPACK refuses run on the reference kernel") {
+  std::mt19937 rng(31415);
+  const Shape in{1, 6, 6, 4};
+  const std::vector<uint8_t> x = random_u8(rng, count(in)), w = random_u8(rng, 9 * 4 * 4);
+  // XNNPACK's qu8 convolution wants input scale * filter scale / output scale below 256.
+  check_falls_back("uint8 conv with a requantization scale of 512", [&] {
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::SAME, 1, 1, 1, 1));
+    h.add_u8(in, x, per_tensor(0.5f, 128));
+    h.add_u8(Shape{4, 3, 3, 4}, w, per_tensor(0.25f, 128), /*constant=*/true);
+    h.add_output(ERT_U8, per_tensor(0.5f * 0.25f / 512.0f, 128));
+    return h;
+  });
+  // A fused RELU on an output whose zero point is 255 leaves one value: XNNPACK wants
+  // output_min < output_max.
+  check_falls_back("uint8 conv whose RELU clamp is a single value", [&] {
+    OpHarness h(OpCode::CONV_2D, conv_options(Padding::VALID, 1, 1, 1, 1),
+                ert::fb::Activation::RELU);
+    h.add_u8(in, x, per_tensor(0.5f, 128));
+    h.add_u8(Shape{4, 3, 3, 4}, w, per_tensor(0.25f, 128), /*constant=*/true);
+    h.add_output(ERT_U8, per_tensor(1.0f, 255));
+    return h;
+  });
+  // XNNPACK's qu8 add wants each input scale / output scale in [2^-10, 2^8).
+  check_falls_back("uint8 ADD with an input 2^-11 of the output scale", [&] {
+    OpHarness h(OpCode::ADD);
+    h.add_u8(in, x, per_tensor(1.0f, 128));
+    h.add_u8(in, std::vector<uint8_t>(x.rbegin(), x.rend()), per_tensor(1.0f / 2048.0f, 100));
+    h.add_output(ERT_U8, per_tensor(1.0f, 128));
+    return h;
+  });
 }
