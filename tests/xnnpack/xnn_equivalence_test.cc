@@ -56,16 +56,16 @@ std::vector<float> grid(std::mt19937& rng, int64_t n) {
 
 int pick(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
 
-// An op built by `build` on a harness, run on the reference kernels and on the fast path (one
-// thread, then two); the fast path must have been taken: its kernel name starts "xnnpack:" (an
-// XNNPACK operator) or "own:" (edgert's own micro-kernel).
-template <typename Build>
-void check_equivalent(const char* what, float k, Build build) {
+// An op built by `build` on a harness, run on the reference kernels and then on the fast path
+// (one thread, then two); `compare(want, got, kernel)` checks each fast result of element type T
+// against the reference's, with the kernel name the fast path chose.
+template <typename T, typename Build, typename Compare>
+void run_reference_and_fast(const char* what, Build build, Compare compare) {
   static std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
   OpHarness ref = build();
   const ert::Status rs = ref.prepare_and_run();
   REQUIRE_MESSAGE(rs.ok(), what << ": reference: " << rs.to_string());
-  const std::vector<float> want = ref.output(0);
+  const std::vector<T> want = ref.output<T>(0);
   for (int threads : {1, 2}) {
     OpHarness fast = build();
     fast.set_kernel_choice(ert::rt::KernelChoice{/*fast_path=*/true});
@@ -74,11 +74,21 @@ void check_equivalent(const char* what, float k, Build build) {
     REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
     INFO(std::string(what) << ", " << threads << " thread(s), kernel "
                            << std::string(fast.kernel_name()));
-    const std::string kernel = fast.kernel_name();
-    CHECK((kernel.rfind("xnnpack:", 0) == 0 || kernel.rfind("own:", 0) == 0));
     REQUIRE(fast.output_shape(0) == ref.output_shape(0));
-    const std::vector<float> got = fast.output(0);
+    const std::vector<T> got = fast.output<T>(0);
     REQUIRE(got.size() == want.size());
+    compare(want, got, std::string(fast.kernel_name()));
+  }
+}
+
+// f32: the fast path must have been taken (its kernel name starts "xnnpack:", an XNNPACK
+// operator, or "own:", edgert's own micro-kernel), within FLT_EPSILON * max(|ref| * k, 1).
+template <typename Build>
+void check_equivalent(const char* what, float k, Build build) {
+  run_reference_and_fast<float>(what, build, [k](const std::vector<float>& want,
+                                                 const std::vector<float>& got,
+                                                 const std::string& kernel) {
+    CHECK((kernel.rfind("xnnpack:", 0) == 0 || kernel.rfind("own:", 0) == 0));
     size_t bad = 0;
     size_t first_bad = 0;
     for (size_t i = 0; i < want.size(); ++i) {
@@ -90,7 +100,7 @@ void check_equivalent(const char* what, float k, Build build) {
     CHECK_MESSAGE(bad == 0, bad << " of " << want.size() << " elements beyond the bound; first at "
                                 << first_bad << ": ref " << want[first_bad] << ", fast "
                                 << got[first_bad]);
-  }
+  });
 }
 
 ert::fb::OpOptionsUnion conv_options(Padding padding, int sh, int sw, int dh, int dw) {
@@ -138,23 +148,10 @@ float pick_real(std::mt19937& rng, float lo, float hi) {
 // off by one) would pass the first bar, while rounding differences are rare (near ties only).
 template <typename Build>
 void check_equivalent_u8(const char* what, Build build) {
-  static std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
-  OpHarness ref = build();
-  const ert::Status rs = ref.prepare_and_run();
-  REQUIRE_MESSAGE(rs.ok(), what << ": reference: " << rs.to_string());
-  const std::vector<uint8_t> want = ref.output<uint8_t>(0);
-  for (int threads : {1, 2}) {
-    OpHarness fast = build();
-    fast.set_kernel_choice(ert::rt::KernelChoice{/*fast_path=*/true});
-    if (threads == 2) fast.set_threadpool(pool.get());
-    const ert::Status fs = fast.prepare_and_run();
-    REQUIRE_MESSAGE(fs.ok(), what << ": fast path: " << fs.to_string());
-    INFO(std::string(what) << ", " << threads << " thread(s), kernel "
-                           << std::string(fast.kernel_name()));
-    CHECK(std::string(fast.kernel_name()).rfind("xnnpack:", 0) == 0);
-    REQUIRE(fast.output_shape(0) == ref.output_shape(0));
-    const std::vector<uint8_t> got = fast.output<uint8_t>(0);
-    REQUIRE(got.size() == want.size());
+  run_reference_and_fast<uint8_t>(what, build, [](const std::vector<uint8_t>& want,
+                                                  const std::vector<uint8_t>& got,
+                                                  const std::string& kernel) {
+    CHECK(kernel.rfind("xnnpack:", 0) == 0);
     size_t bad = 0;
     size_t first_bad = 0;
     size_t differ = 0;
@@ -169,7 +166,7 @@ void check_equivalent_u8(const char* what, Build build) {
                                 << ", fast " << int(got[first_bad]));
     CHECK_MESSAGE(differ <= std::max<size_t>(2, want.size() / 50),
                   differ << " of " << want.size() << " elements differ by 1 unit");
-  }
+  });
 }
 
 // A case XNNPACK refuses at create: the fast path still prepares, names the reference kernel
