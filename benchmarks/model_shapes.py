@@ -32,7 +32,9 @@ import collections
 import os
 import sys
 
-DEFAULT_MODELS = "/work/shared/models/tflite"
+# ../shared/models/tflite beside the checkout, as the tests find it.
+DEFAULT_MODELS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                              "shared", "models", "tflite"))
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernels",
                            "model_shapes.h")
 
