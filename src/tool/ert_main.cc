@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   ert::tool::add_run_command(app, &exit_code);
   ert::tool::add_convert_command(app, &exit_code);
   ert::tool::add_bench_command(app, &exit_code);
+  ert::tool::add_compare_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
