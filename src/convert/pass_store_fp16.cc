@@ -34,6 +34,12 @@ Status run_passes(ModelBuilder* builder, const PassOptions& options, PassReport*
   ERT_RETURN_IF_ERROR(fuse_activations(builder, report));
   ERT_RETURN_IF_ERROR(fuse_pad_into_conv(builder, report));
   ERT_RETURN_IF_ERROR(drop_identity_reshapes(builder, report));
+  if (options.int8.ranges != nullptr) {
+    if (options.fp16_weights) {
+      return Status(ERT_INVALID_ARGUMENT, "int8 quantization and fp16 weights cannot be combined");
+    }
+    ERT_RETURN_IF_ERROR(quantize_int8(builder, options.int8, report));
+  }
   ERT_RETURN_IF_ERROR(remove_dead_tensors(builder, report));
   if (options.fp16_weights) ERT_RETURN_IF_ERROR(store_constants_fp16(builder, report));
   return Status();

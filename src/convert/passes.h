@@ -3,6 +3,10 @@
 #ifndef ERT_CONVERT_PASSES_H_
 #define ERT_CONVERT_PASSES_H_
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "src/convert/model_builder.h"
 #include "src/runtime/status.h"
 
@@ -17,11 +21,30 @@ struct PassReport {
   int tensors_removed = 0;
   int segments_removed = 0;
   int constants_to_fp16 = 0;
+  int ops_int8 = 0;              // quantize_int8: ops that compute in int8,
+  int ops_float = 0;             // ops kept in float,
+  int conversions_inserted = 0;  // and the QUANTIZE and DEQUANTIZE ops between them.
+};
+
+/// Values a tensor took over the calibration inputs.
+struct TensorRange {
+  float min = 0;
+  float max = 0;
+};
+/// Calibrated ranges by tensor name (names are unique in a model).
+using TensorRanges = std::map<std::string, TensorRange>;
+
+/// What post-training int8 quantization works from.
+struct Int8Options {
+  const TensorRanges* ranges = nullptr;  // Of every activation, from the float model.
+  std::vector<std::string> keep_float;   // Op type names (e.g. "LOGISTIC") to keep in float.
 };
 
 /// Choices the passes follow.
 struct PassOptions {
   bool fp16_weights = false;  // Store float constants as fp16 (halves the weights).
+  /// With ranges: quantize to int8 (post-training, full integer where kernels allow).
+  Int8Options int8;
 };
 
 /// DEQUANTIZE of a constant f16 tensor becomes an f32 constant (the op goes away).
@@ -46,7 +69,14 @@ Status remove_dead_tensors(ModelBuilder* model, PassReport* report);
 /// fp32 from them on CPUs without fp16 arithmetic.
 Status store_constants_fp16(ModelBuilder* model, PassReport* report);
 
-/// All of the above, in order (store_constants_fp16 only when options ask for it).
+/// Post-training quantization (see pass_quantize_int8.cc): ops with an int8 kernel compute in
+/// int8 with per-channel weights; the rest stay f32 behind DEQUANTIZE/QUANTIZE; graph inputs
+/// and outputs stay f32.
+Status quantize_int8(ModelBuilder* model, const Int8Options& options, PassReport* report);
+/// Names of the op types quantize_int8 can put in int8.
+std::vector<std::string> int8_op_names();
+
+/// All of the above, in order (store_constants_fp16 and quantize_int8 only when options ask for them).
 Status run_passes(ModelBuilder* model, const PassOptions& options, PassReport* report);
 
 }  // namespace ert::cvt
