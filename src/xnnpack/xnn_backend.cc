@@ -35,6 +35,8 @@ Status wrap_op(fb::OpCode code, std::unique_ptr<Op>* op) {
     case C::PAD: *op = make_pad(std::move(reference)); break;
     case C::CONCATENATION: *op = make_concatenation(std::move(reference)); break;
     case C::DEPTH_TO_SPACE: *op = make_depth_to_space(std::move(reference)); break;
+    case C::QUANTIZE:
+    case C::DEQUANTIZE: *op = make_convert(code, std::move(reference)); break;
     default: *op = std::move(reference); return Status();
   }
   if (*op == nullptr) return make_status(ERT_OUT_OF_MEMORY, "cannot allocate op");

@@ -1,6 +1,7 @@
 // CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED on XNNPACK, in f32 with
 // constant weights; CONV_2D and DEPTHWISE_CONV_2D also in uint8 with per-tensor quantization
-// (XNNPACK's qu8 convolution, TFLite's legacy uint8 scheme).
+// (XNNPACK's qu8 convolution, TFLite's legacy uint8 scheme) and in int8 with per-channel
+// filters (XNNPACK's qc8 convolution, TFLite's int8 scheme).
 //
 // The layouts need no repacking of ours: TFLite's OHWI conv filter is XNNPACK's
 // [groups][group out][h][w][group in]; the depthwise [1, h, w, C*M] filter is XNNPACK's HWGo
@@ -11,6 +12,7 @@
 #include <array>
 
 #include <string>
+#include <vector>
 
 #include "kernels/quantization.h"
 #include "src/ops/quant_params.h"
@@ -72,8 +74,52 @@ bool qu8_conv_case(const OpContext& ctx, Qu8Conv* q) {
   return true;
 }
 
+// The quantization of an int8 convolution for XNNPACK's qc8 operator: per-channel symmetric
+// filter scales (one scale is repeated), per-tensor input and output, the activation as a clamp.
+struct Qc8Conv {
+  TensorQuant input;
+  TensorQuant output;
+  std::vector<float> filter_scales;
+  int8_t output_min = 0;
+  int8_t output_max = 0;
+};
+
+// True when XNNPACK's qc8 convolution computes what the reference's int8 path does (TFLite's
+// int8 scheme): input, filter and output i8, filter zero point 0 with one scale or one per
+// output channel, a constant filter and an absent or constant i32 bias. XNNPACK requantizes in
+// fp32 where the reference uses TFLite's fixed-point multiplier: measured on these shapes, at
+// most 1 unit on under 0.1% of the outputs (shared/notes/xnnpack-debian.md §3).
+bool qc8_conv_case(const OpContext& ctx, int filter_channel_axis, Qc8Conv* q) {
+  const Tensor& in = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
+  const Tensor& out = *ctx.output(0);
+  if (in.dtype != ERT_I8 || filter.dtype != ERT_I8 || out.dtype != ERT_I8 || !filter.is_constant ||
+      (bias != nullptr && (bias->dtype != ERT_I32 || !bias->is_constant))) {
+    return false;
+  }
+  int32_t filter_zero = 0;
+  const int32_t channels = int32_t(out.shape[3]);
+  if (!read_tensor_quant(ctx, in, "input 0", &q->input).ok() ||
+      !read_tensor_quant(ctx, out, "output 0", &q->output).ok() ||
+      !read_filter_quant(ctx, filter, filter_channel_axis, channels, true, &q->filter_scales,
+                         &filter_zero)
+           .ok() ||
+      filter_zero != 0 || q->filter_scales.size() != size_t(channels)) {
+    return false;
+  }
+  int32_t lo = 0;
+  int32_t hi = 0;
+  kernels::quantized_activation_range<int8_t>(ctx.activation(), q->output.scale,
+                                              q->output.zero_point, &lo, &hi);
+  q->output_min = int8_t(lo);
+  q->output_max = int8_t(hi);
+  return true;
+}
+
 // Steps (both convolutions):
-//   1. Take f32 with constant filter and bias, or uint8 as qu8_conv_case() says.
+//   1. Take f32 with constant filter and bias, uint8 as qu8_conv_case() says, or int8 as
+//      qc8_conv_case() says.
 //   2. Derive XNNPACK's explicit paddings from the mode and the reference op's output size.
 //   3. Create the operator unless one exists for the same paddings and channels. uint8 always
 //      goes to XNNPACK (qu8); f32 pointwise and narrow cases may go to edgert's own kernels.
@@ -91,10 +137,13 @@ class XnnConv : public XnnOp {
     const Tensor* bias = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
     const Tensor& out = *ctx.output(0);
     Qu8Conv q;
+    Qc8Conv q8;
     qu8_ = in.dtype == ERT_U8;
+    qc8_ = in.dtype == ERT_I8;
     if (qu8_ ? !qu8_conv_case(ctx, &q)
-             : (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
-                (bias != nullptr && !bias->is_constant))) {
+             : qc8_ ? !qc8_conv_case(ctx, kDepthwise ? 3 : 0, &q8)
+                    : (!all_f32({&in, &filter, bias, &out}) || !filter.is_constant ||
+                       (bias != nullptr && !bias->is_constant))) {
       return Status();
     }
     const Options* o = ctx.op()->options_as<Options>();
@@ -135,6 +184,19 @@ class XnnConv : public XnnOp {
             q.filter.scale, filter.data_as<const uint8_t>(),
             bias ? bias->data_as<const int32_t>() : nullptr, uint8_t(q.output.zero_point),
             q.output.scale, q.output_min, q.output_max, flags, p);
+      });
+    }
+    if (qc8_) {
+      packed_inputs_ = 0b110;  // Filter and bias: packed by XNNPACK.
+      name_ = kDepthwise ? "xnnpack:dwconv_nhwc_qc8" : "xnnpack:conv_nhwc_qc8";
+      return make_operator(ctx, "xnn_create_convolution2d_nhwc_qc8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_convolution2d_nhwc_qc8(
+            rows.before, cols.after, rows.after, cols.before, uint32_t(kh), uint32_t(kw),
+            uint32_t(o->stride_h()), uint32_t(o->stride_w()), uint32_t(o->dilation_h()),
+            uint32_t(o->dilation_w()), uint32_t(groups), group_in, group_out, in_c, out_c,
+            int8_t(q8.input.zero_point), q8.input.scale, q8.filter_scales.data(),
+            filter.data_as<const int8_t>(), bias ? bias->data_as<const int32_t>() : nullptr,
+            int8_t(q8.output.zero_point), q8.output.scale, q8.output_min, q8.output_max, flags, p);
       });
     }
     const kernels::ActivationRange act = ctx.activation();
@@ -184,6 +246,13 @@ class XnnConv : public XnnOp {
                                            size_t(in.shape[2]), in.data_as<const uint8_t>(),
                                            ctx.output(0)->data_as<uint8_t>(), ctx.threadpool()));
     }
+    if (qc8_) {
+      return check_setup(
+          ctx, "xnn_setup_convolution2d_nhwc_qc8",
+          xnn_setup_convolution2d_nhwc_qc8(op(0), size_t(in.shape[0]), size_t(in.shape[1]),
+                                           size_t(in.shape[2]), in.data_as<const int8_t>(),
+                                           ctx.output(0)->data_as<int8_t>(), ctx.threadpool()));
+    }
     return check_setup(ctx, "xnn_setup_convolution2d_nhwc_f32",
                        xnn_setup_convolution2d_nhwc_f32(
                            op(0), size_t(in.shape[0]), size_t(in.shape[1]), size_t(in.shape[2]),
@@ -211,6 +280,7 @@ class XnnConv : public XnnOp {
  private:
   ConvKey key_{};
   bool qu8_ = false;  // uint8: XNNPACK's qu8 operator, never an own kernel.
+  bool qc8_ = false;  // int8: XNNPACK's qc8 operator (per-channel filter), never an own kernel.
   OwnGemm gemm_;
   bool narrow_ = false;  // Few output channels: the direct kernel, reading the file's weights.
   kernels::NarrowConvParams narrow_params_;

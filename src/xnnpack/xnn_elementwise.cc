@@ -1,8 +1,10 @@
 // Element-wise ops on XNNPACK in f32: the broadcasting binary ops (ADD, SUB, MUL, DIV with their
 // fused activation; MAXIMUM, MINIMUM) and the activations XNNPACK has (RELU, RELU6, LOGISTIC,
 // HARD_SWISH, LEAKY_RELU, per-channel PRELU, SOFTMAX with beta 1). TANH has no f32 operator
-// in this XNNPACK and stays on the reference kernel. ADD also runs in uint8 with per-tensor
-// quantization (XNNPACK's qu8 add), the one quantized binary op the reference kernels have.
+// in this XNNPACK and stays on the reference kernel. ADD also runs in uint8 and int8 with
+// per-tensor quantization (XNNPACK's qu8 and qs8 add), the one quantized binary op the
+// reference kernels have. XNNPACK's qs8 add rounds differently from TFLite's integer add: at
+// most 1 unit on about 0.5% of outputs (shared/notes/xnnpack-debian.md §3).
 #include <cmath>
 
 #include "kernels/quantization.h"
@@ -14,25 +16,25 @@ namespace {
 
 bool has_elements(const Tensor& t) { return t.shape.num_elements() > 0; }
 
-// The quantization of a uint8 ADD in the terms of XNNPACK's qu8 add, which rescales each
-// operand to the output's scale: one scale and zero point per tensor, and the fused activation
-// as a clamp in the output's quantized domain.
-struct Qu8Add {
+// The quantization of a uint8 or int8 ADD in the terms of XNNPACK's qu8/qs8 add, which
+// rescales each operand to the output's scale: one scale and zero point per tensor, and the
+// fused activation as a clamp in the output's quantized domain.
+struct QuantAdd {
   TensorQuant a;
   TensorQuant b;
   TensorQuant out;
-  uint8_t out_min = 0;
-  uint8_t out_max = 0;
+  int32_t out_min = 0;
+  int32_t out_max = 0;
 };
 
-// True for a uint8 ADD whose tensors have one scale and zero point each (the reference prepare
-// has read them already, so only a case it would refuse is left out).
-bool qu8_add_case(const OpContext& ctx, Qu8Add* q) {
+// True for a uint8 or int8 ADD whose tensors have one scale and zero point each (the reference
+// prepare has read them already, so only a case it would refuse is left out).
+bool quant_add_case(const OpContext& ctx, ert_dtype dtype, QuantAdd* q) {
   const Tensor& a = *ctx.input(0);
   const Tensor& b = *ctx.input(1);
   const Tensor& out = *ctx.output(0);
-  if (ctx.code() != fb::OpCode::ADD || a.dtype != ERT_U8 || b.dtype != ERT_U8 ||
-      out.dtype != ERT_U8) {
+  if (ctx.code() != fb::OpCode::ADD || a.dtype != dtype || b.dtype != dtype ||
+      out.dtype != dtype) {
     return false;
   }
   if (!read_tensor_quant(ctx, a, "input 0", &q->a).ok() ||
@@ -40,18 +42,19 @@ bool qu8_add_case(const OpContext& ctx, Qu8Add* q) {
       !read_tensor_quant(ctx, out, "output 0", &q->out).ok()) {
     return false;
   }
-  int32_t lo = 0;
-  int32_t hi = 0;
-  kernels::quantized_activation_range<uint8_t>(ctx.activation(), q->out.scale, q->out.zero_point,
-                                               &lo, &hi);
-  q->out_min = uint8_t(lo);
-  q->out_max = uint8_t(hi);
+  if (dtype == ERT_U8) {
+    kernels::quantized_activation_range<uint8_t>(ctx.activation(), q->out.scale,
+                                                 q->out.zero_point, &q->out_min, &q->out_max);
+  } else {
+    kernels::quantized_activation_range<int8_t>(ctx.activation(), q->out.scale,
+                                                q->out.zero_point, &q->out_min, &q->out_max);
+  }
   return true;
 }
 
 // Steps:
 //   1. Take f32 operands with at least one element (XNNPACK refuses empty shapes); for ADD,
-//      uint8 operands too.
+//      uint8 and int8 operands too.
 //   2. Keep a padded copy of constant operands (XNNPACK reads past the end of operands).
 //   3. Create the operator once: its kind, quantization and activation do not depend on
 //      shapes, which are given at setup (numpy broadcasting, as TFLite's).
@@ -65,9 +68,11 @@ class XnnBinary : public XnnOp {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     const Tensor& out = *ctx.output(0);
-    Qu8Add q;
+    QuantAdd q;
     qu8_ = a.dtype == ERT_U8;
-    if ((qu8_ ? !qu8_add_case(ctx, &q) : !all_f32({&a, &b, &out})) || !has_elements(a) ||
+    qs8_ = a.dtype == ERT_I8;
+    if ((qu8_ || qs8_ ? !quant_add_case(ctx, a.dtype, &q) : !all_f32({&a, &b, &out})) ||
+        !has_elements(a) ||
         !has_elements(b) || !has_elements(out)) {
       return Status();
     }
@@ -82,8 +87,16 @@ class XnnBinary : public XnnOp {
       name_ = "xnnpack:add_nd_qu8";
       return make_operator(ctx, "xnn_create_add_nd_qu8", 0, [&](xnn_operator_t* p) {
         return xnn_create_add_nd_qu8(uint8_t(q.a.zero_point), q.a.scale, uint8_t(q.b.zero_point),
-                                     q.b.scale, uint8_t(q.out.zero_point), q.out.scale, q.out_min,
-                                     q.out_max, /*flags=*/0, p);
+                                     q.b.scale, uint8_t(q.out.zero_point), q.out.scale,
+                                     uint8_t(q.out_min), uint8_t(q.out_max), /*flags=*/0, p);
+      });
+    }
+    if (qs8_) {
+      name_ = "xnnpack:add_nd_qs8";
+      return make_operator(ctx, "xnn_create_add_nd_qs8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_add_nd_qs8(int8_t(q.a.zero_point), q.a.scale, int8_t(q.b.zero_point),
+                                     q.b.scale, int8_t(q.out.zero_point), q.out.scale,
+                                     int8_t(q.out_min), int8_t(q.out_max), /*flags=*/0, p);
       });
     }
     const kernels::ActivationRange r = ctx.activation();
@@ -138,6 +151,13 @@ class XnnBinary : public XnnOp {
                                static_cast<const uint8_t*>(va), static_cast<const uint8_t*>(vb),
                                ctx.output(0)->data_as<uint8_t>(), ctx.threadpool()));
     }
+    if (qs8_) {
+      return check_setup(
+          ctx, "xnn_setup_add_nd_qs8",
+          xnn_setup_add_nd_qs8(op(0), a_rank, a_dims, b_rank, b_dims,
+                               static_cast<const int8_t*>(va), static_cast<const int8_t*>(vb),
+                               ctx.output(0)->data_as<int8_t>(), ctx.threadpool()));
+    }
     const float* pa = static_cast<const float*>(va);
     const float* pb = static_cast<const float*>(vb);
     float* out = ctx.output(0)->data_as<float>();
@@ -170,6 +190,7 @@ class XnnBinary : public XnnOp {
  private:
   fb::OpCode code_;
   bool qu8_ = false;  // uint8 ADD: XNNPACK's qu8 add.
+  bool qs8_ = false;  // int8 ADD: XNNPACK's qs8 add.
   PaddedConstant constant_a_;
   PaddedConstant constant_b_;
 };

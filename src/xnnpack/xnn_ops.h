@@ -23,6 +23,8 @@ std::unique_ptr<Op> make_resize_bilinear(std::unique_ptr<Op> reference);  // xnn
 std::unique_ptr<Op> make_pad(std::unique_ptr<Op> reference);              // xnn_spatial.cc
 std::unique_ptr<Op> make_concatenation(std::unique_ptr<Op> reference);    // xnn_spatial.cc
 std::unique_ptr<Op> make_depth_to_space(std::unique_ptr<Op> reference);   // xnn_spatial.cc
+/// QUANTIZE, DEQUANTIZE.
+std::unique_ptr<Op> make_convert(fb::OpCode code, std::unique_ptr<Op> reference);  // xnn_convert.cc
 
 }  // namespace ert::rt::xnn
 

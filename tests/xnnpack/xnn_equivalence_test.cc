@@ -142,15 +142,15 @@ float pick_real(std::mt19937& rng, float lo, float hi) {
   return std::uniform_real_distribution<float>(lo, hi)(rng);
 }
 
-// The uint8 twin of check_equivalent: the fast path must be an XNNPACK operator (so that a
-// case quietly left to the reference kernel cannot pass), within 1 unit of the reference on
-// every element, and equal to it on all but a few: a systematic one-unit error (a zero point
-// off by one) would pass the first bar, while rounding differences are rare (near ties only).
-template <typename Build>
-void check_equivalent_u8(const char* what, Build build) {
-  run_reference_and_fast<uint8_t>(what, build, [](const std::vector<uint8_t>& want,
-                                                  const std::vector<uint8_t>& got,
-                                                  const std::string& kernel) {
+// The quantized twin of check_equivalent (T = uint8_t or int8_t): the fast path must be an
+// XNNPACK operator (so that a case quietly left to the reference kernel cannot pass), within 1
+// unit of the reference on every element, and equal to it on all but a few: a systematic
+// one-unit error (a zero point off by one) would pass the first bar, while rounding
+// differences are rare (near ties only).
+template <typename T, typename Build>
+void check_equivalent_quantized(const char* what, Build build) {
+  run_reference_and_fast<T>(what, build, [](const std::vector<T>& want, const std::vector<T>& got,
+                                            const std::string& kernel) {
     CHECK(kernel.rfind("xnnpack:", 0) == 0);
     size_t bad = 0;
     size_t first_bad = 0;
@@ -167,6 +167,23 @@ void check_equivalent_u8(const char* what, Build build) {
     CHECK_MESSAGE(differ <= std::max<size_t>(2, want.size() / 50),
                   differ << " of " << want.size() << " elements differ by 1 unit");
   });
+}
+
+template <typename Build>
+void check_equivalent_u8(const char* what, Build build) {
+  check_equivalent_quantized<uint8_t>(what, build);
+}
+
+template <typename Build>
+void check_equivalent_i8(const char* what, Build build) {
+  check_equivalent_quantized<int8_t>(what, build);
+}
+
+std::vector<int8_t> random_i8(std::mt19937& rng, int64_t n, int lo = -128) {
+  std::uniform_int_distribution<int> d(lo, 127);
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (int8_t& x : v) x = int8_t(d(rng));
+  return v;
 }
 
 // A case XNNPACK refuses at create: the fast path still prepares, names the reference kernel
@@ -696,4 +713,109 @@ TEST_CASE("xnnpack equivalence: uint8 cases XNNPACK refuses run on the reference
     h.add_output(ERT_U8, per_tensor(1.0f, 128));
     return h;
   });
+}
+
+// int8 with TFLite's scheme (what `ert convert --precision int8` writes): per-channel symmetric
+// filters on XNNPACK's qc8 convolution, qs8 add, and the f32 <-> int8 converts.
+TEST_CASE("xnnpack equivalence: int8 CONV_2D and DEPTHWISE_CONV_2D with per-channel filters") {
+  std::mt19937 rng(4242);
+  for (int trial = 0; trial < 24; ++trial) {
+    const bool depthwise = trial % 2 == 1;
+    const int k = trial % 3 == 0 ? 1 : 3;
+    const int ci = pick(rng, 1, 24);
+    const int m = depthwise && trial % 5 == 3 ? 2 : 1;
+    const int co = depthwise ? ci * m : pick(rng, 1, 24);
+    const int s = pick(rng, 1, 2);
+    const Padding padding = trial % 4 < 2 ? Padding::SAME : Padding::VALID;
+    const Shape in{1, pick(rng, 5, 13), pick(rng, 5, 13), ci};
+    const Shape filter = depthwise ? Shape{1, k, k, co} : Shape{co, k, k, ci};
+    const float in_scale = pick_real(rng, 0.005f, 0.05f);
+    TestQuant filter_q;
+    filter_q.axis = depthwise ? 3 : 0;
+    for (int c = 0; c < co; ++c) {
+      filter_q.scales.push_back(trial % 6 == 5 ? 0.01f : pick_real(rng, 0.002f, 0.02f));
+      filter_q.zero_points.push_back(0);
+    }
+    const int terms = k * k * (depthwise ? 1 : ci);
+    // Products of values near 74 (the std of uniform int8) summed over `terms`, over 40 steps.
+    const float out_scale = std::sqrt(float(terms)) * 74.0f * 74.0f * in_scale * 0.01f / 40.0f *
+                            pick_real(rng, 0.7f, 2.0f);
+    const TestQuant in_q = per_tensor(in_scale, pick(rng, -20, 20));
+    const TestQuant out_q = per_tensor(out_scale, pick(rng, -60, 60));
+    const std::vector<int8_t> x = random_i8(rng, count(in)), w = random_i8(rng, count(filter), -127);
+    const std::vector<int32_t> b = random_i32(rng, co, 20000);
+    TestQuant bias_q;
+    bias_q.axis = 0;
+    for (int c = 0; c < co; ++c) {
+      bias_q.scales.push_back(in_scale * filter_q.scales[size_t(c)]);
+      bias_q.zero_points.push_back(0);
+    }
+    const ert::fb::Activation act = random_activation(rng);
+    check_equivalent_i8(depthwise ? "int8 depthwise" : "int8 conv", [&] {
+      ert::fb::OpOptionsUnion u;
+      if (depthwise) {
+        ert::fb::DepthwiseConv2DOptionsT o;
+        o.padding = padding;
+        o.stride_h = o.stride_w = s;
+        o.depth_multiplier = m;
+        u.Set(std::move(o));
+      } else {
+        u = conv_options(padding, s, s, 1, 1);
+      }
+      OpHarness h(depthwise ? OpCode::DEPTHWISE_CONV_2D : OpCode::CONV_2D, std::move(u), act);
+      h.add_i8(in, x, in_q);
+      h.add_i8(filter, w, filter_q, /*constant=*/true);
+      if (trial % 4 != 0) h.add_i32(Shape{co}, b, bias_q);
+      h.add_output(ERT_I8, out_q);
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: int8 ADD with broadcasting and other scales") {
+  std::mt19937 rng(1618);
+  for (int trial = 0; trial < 12; ++trial) {
+    const Shape a{1, pick(rng, 1, 9), pick(rng, 1, 9), pick(rng, 1, 40)};
+    const Shape b = trial % 3 == 1 ? Shape{a[3]} : a;
+    const float a_scale = pick_real(rng, 0.01f, 0.1f);
+    const float b_scale = trial % 4 == 0 ? a_scale : pick_real(rng, 0.01f, 0.1f);
+    const float out_scale = (a_scale + b_scale) * pick_real(rng, 0.8f, 2.0f);
+    const std::vector<int8_t> x = random_i8(rng, count(a)), y = random_i8(rng, count(b));
+    const ert::fb::Activation act = random_activation(rng);
+    const TestQuant a_q = per_tensor(a_scale, pick(rng, -64, 64));
+    const TestQuant b_q = per_tensor(b_scale, pick(rng, -64, 64));
+    const TestQuant out_q = per_tensor(out_scale, pick(rng, -64, 64));
+    check_equivalent_i8("int8 ADD", [&] {
+      OpHarness h(OpCode::ADD, ert::fb::OpOptionsUnion(), act);
+      h.add_i8(a, x, a_q);
+      h.add_i8(b, y, b_q, /*constant=*/trial % 3 == 2);
+      h.add_output(ERT_I8, out_q);
+      return h;
+    });
+  }
+}
+
+TEST_CASE("xnnpack equivalence: QUANTIZE f32 to int8 and DEQUANTIZE int8 to f32") {
+  std::mt19937 rng(2024);
+  for (int trial = 0; trial < 8; ++trial) {
+    const Shape s{1, pick(rng, 1, 17), pick(rng, 1, 17), pick(rng, 1, 9)};
+    const float scale = pick_real(rng, 0.005f, 0.1f);
+    const int64_t zero = pick(rng, -40, 40);
+    // Values over more than the int8 range, so that the clamp is exercised.
+    const std::vector<float> x = uniform(rng, count(s), -200.0f * scale, 200.0f * scale);
+    check_equivalent_i8("QUANTIZE", [&] {
+      OpHarness h(OpCode::QUANTIZE);
+      h.add_f32(s, x);
+      h.add_output(ERT_I8, per_tensor(scale, zero));
+      return h;
+    });
+    const std::vector<int8_t> q = random_i8(rng, count(s));
+    // (q - zero) * scale is exact in f32 for these values, in both kernels.
+    check_equivalent("DEQUANTIZE", 1.0f, [&] {
+      OpHarness h(OpCode::DEQUANTIZE);
+      h.add_i8(s, q, per_tensor(scale, zero));
+      h.add_output(ERT_F32);
+      return h;
+    });
+  }
 }
