@@ -51,6 +51,9 @@ BufferAssignment assign_buffers(const GraphLayout& graph) {
   for (size_t t = 0; t < num_tensors; ++t) {
     if (!graph.is_constant[t] && out.group_of_tensor[t] < 0) new_group(int(t), 0);
   }
+  // Inputs and outputs stay alive past the last op: the caller reads the outputs after invoke,
+  // and may invoke again on the inputs it set, so no intermediate may reuse their memory.
+  for (int t : graph.inputs) touch(t, end_step);
   for (int t : graph.outputs) touch(t, end_step);
   return out;
 }

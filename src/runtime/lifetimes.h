@@ -1,7 +1,8 @@
 // Which arena buffer each tensor uses and when that buffer is alive, from the execution order.
 //
 //   1. A graph input is alive from step 0; a tensor an op writes is alive from that op's step.
-//   2. A tensor is alive until the last op that reads it; a graph output until the end.
+//   2. A tensor is alive until the last op that reads it; a graph input or output until the end
+//      (the caller reads outputs after invoke and may invoke again on the inputs it set).
 //   3. An op that only reinterprets its input (RESHAPE of an arena tensor into one of the same
 //      size) shares the input's buffer: the two tensors form one group whose lifetime is the
 //      union of theirs.
