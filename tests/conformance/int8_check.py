@@ -25,6 +25,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import blazeface  # noqa: E402  pylint: disable=wrong-import-position
 import photos  # noqa: E402  pylint: disable=wrong-import-position
 
 # As conformance.py: the face detectors take [-1, 1], the other models [0, 1].
@@ -32,8 +33,6 @@ FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
 DEFAULT_FLOAT_RANGE = (0.0, 1.0)
 FACE_MODEL = "mediapipe__face_detection_short_range.tflite"
 FACE_IOU_BAR = 0.9
-SCORE_THRESHOLD = 0.5
-NMS_IOU = 0.3
 
 
 def float_range(name):
@@ -68,53 +67,10 @@ def input_info(ert, model):
     raise RuntimeError("%s: ert inspect shows no input" % model)
 
 
-# BlazeFace (short range): SSD anchors on a 128x128 input, strides 8, 16, 16, 16, two anchors
-# per cell and layer, all of unit size (MediaPipe's fixed_anchor_size), centres at cell middles.
-def face_anchors():
-    anchors = []
-    strides = [8, 16, 16, 16]
-    layer = 0
-    while layer < len(strides):
-        last = layer
-        while last < len(strides) and strides[last] == strides[layer]:
-            last += 1
-        per_cell = 2 * (last - layer)
-        cells = 128 // strides[layer]
-        for y in range(cells):
-            for x in range(cells):
-                anchors.extend([((x + 0.5) / cells, (y + 0.5) / cells)] * per_cell)
-        layer = last
-    return np.array(anchors, dtype=np.float64)
-
-
-def iou(a, b):
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def detect_faces(outputs):
-    """Boxes (x0, y0, x1, y1 in [0, 1]) after weighted non-max suppression, best first."""
-    raw_boxes = outputs["regressors"].reshape(-1, 16).astype(np.float64)
-    raw_scores = outputs["classificators"].reshape(-1).astype(np.float64)
-    anchors = face_anchors()
-    scores = 1.0 / (1.0 + np.exp(-np.clip(raw_scores, -100, 100)))
-    cx = raw_boxes[:, 0] / 128.0 + anchors[:, 0]
-    cy = raw_boxes[:, 1] / 128.0 + anchors[:, 1]
-    w = raw_boxes[:, 2] / 128.0
-    h = raw_boxes[:, 3] / 128.0
-    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
-    order = [i for i in np.argsort(-scores) if scores[i] >= SCORE_THRESHOLD]
-    faces = []
-    while order:
-        best = order[0]
-        group = [i for i in order if iou(boxes[best], boxes[i]) > NMS_IOU]
-        weights = scores[group]
-        faces.append((float(scores[best]), (boxes[group] * weights[:, None]).sum(0) / weights.sum()))
-        order = [i for i in order if i not in group]
-    return faces
+    """(score, box) of each face, best first, box in [0, 1] of the input (blazeface.py)."""
+    faces = blazeface.detect(outputs["regressors"], outputs["classificators"])
+    return [(score, box) for score, box, _ in faces]
 
 
 def main():
@@ -178,7 +134,8 @@ def main():
             # Step 3.
             if model == FACE_MODEL:
                 fa, fb = detect_faces(want), detect_faces(got)
-                ious = [max((iou(box, other) for _, other in fb), default=0.0) for _, box in fa]
+                ious = [max((blazeface.iou(box, other) for _, other in fb), default=0.0)
+                        for _, box in fa]
                 face_ok = len(fa) == len(fb) and all(v >= FACE_IOU_BAR for v in ious)
                 rows.append([name, photo, "faces", "fp32 %d, int8 %d" % (len(fa), len(fb)),
                              "pass" if face_ok else "FAIL",
