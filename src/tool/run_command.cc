@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -89,6 +90,16 @@ int run_run(const RunArgs& args) {
   if (!s.ok()) return report_error("run", s);
   const double invoke_ms = ms_since(t2);
 
+  if (!args.output_dir.empty()) {
+    // Like `mkdir -p`: a folder that is not there yet is made, parents too.
+    std::error_code ec;
+    std::filesystem::create_directories(args.output_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "ert run: %s: cannot create the output folder (%s)\n",
+                   args.output_dir.c_str(), ec.message().c_str());
+      return 1;
+    }
+  }
   std::printf("outputs:\n");
   for (size_t i = 0; i < interp->output_count(); ++i) {
     const rt::Tensor& t = *interp->output(i);

@@ -42,6 +42,8 @@ y = np.load('$out/y.npy')
 assert y.shape == (1, 4, 4, 3) and y.dtype == np.float32
 assert y.min() >= 0 and y.max() < 1 and (y == 0).any() and (y > 0).any()
 "
+"$ERT" run "$TMPDIR/relu_chain.ert" --seed 3 --output-dir "$out/new/nested" > /dev/null
+check "run makes an output folder that is not there yet" test -f "$out/new/nested/y.npy"
 np_in="$out/x.npy"
 python3 -c "import numpy as np; np.save('$np_in', np.linspace(-8, 8, 96, dtype=np.float32).reshape(2, 4, 4, 3))"
 "$ERT" run "$TMPDIR/relu_chain.ert" --input "x=$np_in" --output-dir "$out" > /dev/null
