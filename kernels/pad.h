@@ -15,11 +15,14 @@ namespace ert::kernels {
 struct PadParams {
   int32_t before[kMaxRank] = {};  // Non-negative cells added before each axis.
   int32_t after[kMaxRank] = {};   // Non-negative cells added after each axis.
-  float value = 0.0f;             // What the added cells hold.
+  float value = 0.0f;             // What the added cells hold (f32; quantized callers pass theirs).
 };
 
-/// Pads `in` (of `in_shape`) into `out`, whose shape follows from the params.
-inline void pad_f32(const PadParams& p, const Shape& in_shape, const float* in, float* out) {
+/// Pads `in` (of `in_shape`) into `out`, whose shape follows from the params; the added cells
+/// hold `value`. T is float, or int8_t/uint8_t for quantized tensors (one quantization for input
+/// and output, so padding copies values and `value` is already quantized).
+template <typename T>
+inline void pad(const PadParams& p, const Shape& in_shape, const T* in, T value, T* out) {
   const int rank = in_shape.rank;
   if (rank == 0) {
     out[0] = in[0];
@@ -33,7 +36,7 @@ inline void pad_f32(const PadParams& p, const Shape& in_shape, const float* in, 
   const int64_t rows = out_shape.count(0, last);
 
   int32_t index[kMaxRank] = {};  // Output coordinates of the current row (axes before `last`).
-  float* dst = out;
+  T* dst = out;
   for (int64_t r = 0; r < rows; ++r) {
     bool inside = true;
     int64_t src_row = 0;  // Index of the matching input row, in rows.
@@ -43,13 +46,13 @@ inline void pad_f32(const PadParams& p, const Shape& in_shape, const float* in, 
       src_row = src_row * in_shape[a] + i;
     }
     if (inside) {
-      const float* src = in + src_row * in_row;
+      const T* src = in + src_row * in_row;
       int64_t k = 0;
-      for (; k < p.before[last]; ++k) dst[k] = p.value;
+      for (; k < p.before[last]; ++k) dst[k] = value;
       for (int64_t j = 0; j < in_row; ++j) dst[k++] = src[j];
-      for (; k < out_row; ++k) dst[k] = p.value;
+      for (; k < out_row; ++k) dst[k] = value;
     } else {
-      for (int64_t k = 0; k < out_row; ++k) dst[k] = p.value;
+      for (int64_t k = 0; k < out_row; ++k) dst[k] = value;
     }
     dst += out_row;
     for (int a = last - 1; a >= 0; --a) {
@@ -57,6 +60,10 @@ inline void pad_f32(const PadParams& p, const Shape& in_shape, const float* in, 
       index[a] = 0;
     }
   }
+}
+
+inline void pad_f32(const PadParams& p, const Shape& in_shape, const float* in, float* out) {
+  pad<float>(p, in_shape, in, p.value, out);
 }
 
 }  // namespace ert::kernels

@@ -91,9 +91,12 @@ inline void average_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, con
   }
 }
 
-/// Max pooling; shapes as for average_pool2d_f32.
-inline void max_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const float* in,
-                           const Shape& out_shape, float* out) {
+/// Max pooling of T (float, or int8_t/uint8_t with one quantization for input and output, where
+/// the largest quantized value is the largest real one); shapes as for average_pool2d_f32.
+/// `finish` applies the fused activation to each output cell.
+template <typename T, typename Finish>
+inline void max_pool2d(const Pool2DParams& p, const Shape& in_shape, const T* in,
+                       const Shape& out_shape, T* out, Finish finish) {
   const int64_t batches = in_shape[0];
   const int64_t in_h = in_shape[1];
   const int64_t in_w = in_shape[2];
@@ -107,20 +110,35 @@ inline void max_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const f
       for (int64_t ox = 0; ox < out_w; ++ox) {
         const auto xs =
             pool2d_internal::window_span(ox, p.stride_w, p.pad_left, p.filter_w, int32_t(in_w));
-        float* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
-        // Starting from the lowest float (as TFLite does) means a NaN cell never wins. Channels
-        // innermost, as for the average.
-        std::fill(dst, dst + channels, std::numeric_limits<float>::lowest());
+        T* dst = out + ((b * out_h + oy) * out_w + ox) * channels;
+        // Starting from the lowest value (as TFLite does) means a float NaN cell never wins.
+        // Channels innermost, as for the average.
+        std::fill(dst, dst + channels, std::numeric_limits<T>::lowest());
         for (int64_t y = ys.begin; y < ys.end; ++y) {
           for (int64_t x = xs.begin; x < xs.end; ++x) {
-            const float* src = in + ((b * in_h + y) * in_w + x) * channels;
+            const T* src = in + ((b * in_h + y) * in_w + x) * channels;
             for (int64_t c = 0; c < channels; ++c) dst[c] = std::max(dst[c], src[c]);
           }
         }
-        for (int64_t c = 0; c < channels; ++c) dst[c] = clamp(dst[c], p.activation);
+        for (int64_t c = 0; c < channels; ++c) dst[c] = finish(dst[c]);
       }
     }
   }
+}
+
+inline void max_pool2d_f32(const Pool2DParams& p, const Shape& in_shape, const float* in,
+                           const Shape& out_shape, float* out) {
+  max_pool2d(p, in_shape, in, out_shape, out, [&p](float v) { return clamp(v, p.activation); });
+}
+
+/// Quantized max pooling: the activation is the clamp [out_min, out_max] in the quantized domain.
+template <typename T>
+inline void max_pool2d_quantized(const Pool2DParams& p, const Shape& in_shape, const T* in,
+                                 const Shape& out_shape, T* out, int32_t out_min, int32_t out_max) {
+  const T lo = T(out_min);
+  const T hi = T(out_max);
+  max_pool2d(p, in_shape, in, out_shape, out,
+             [lo, hi](T v) { return std::min(std::max(v, lo), hi); });
 }
 
 }  // namespace ert::kernels

@@ -53,6 +53,8 @@ constexpr Int8Rule kRules[] = {
     {fb::OpCode::CONCATENATION, OutputQuant::kCalibrated, -1, 0, -1, 0, 0},
     {fb::OpCode::LOGISTIC, OutputQuant::kFixed, -1, 0, -1, 1.0f / 256.0f, -128},
     {fb::OpCode::RESHAPE, OutputQuant::kSameAsInput, -1, 0, -1, 0, 0},
+    {fb::OpCode::PAD, OutputQuant::kSameAsInput, -1, 0, -1, 0, 0},
+    {fb::OpCode::MAX_POOL_2D, OutputQuant::kSameAsInput, -1, 0, -1, 0, 0},
 };
 
 const Int8Rule* rule_for(fb::OpCode code) {

@@ -1,4 +1,5 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D on [N,H,W,C] f32 tensors, with a fused activation.
+// AVERAGE_POOL_2D and MAX_POOL_2D on [N,H,W,C] f32 tensors, with a fused activation; MAX_POOL_2D
+// on u8/i8 tensors too (one quantization for input and output; the activation clamps in it).
 //
 // prepare():
 //   1. Check counts, dtypes, rank 4, the options (strides and filter sizes > 0, a known padding
@@ -12,6 +13,7 @@
 #include <cstdint>
 
 #include "src/ops/ops.h"
+#include "src/ops/quant_params.h"
 #include "src/runtime/limits.h"
 
 namespace ert::rt {
@@ -26,8 +28,13 @@ class Pool2DOp : public Op {
     ERT_RETURN_IF_ERROR(ctx.expect_present(0));
     const Tensor& in = *ctx.input(0);
     Tensor& out = *ctx.output(0);
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(in, "input 0", ERT_F32));
-    ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", ERT_F32));
+    TensorQuant q;
+    if (code_ == fb::OpCode::MAX_POOL_2D && is_quantized_dtype(in.dtype)) {
+      ERT_RETURN_IF_ERROR(expect_passthrough_quant(ctx, in, out, &q));
+    } else {
+      ERT_RETURN_IF_ERROR(ctx.expect_dtype(in, "input 0", ERT_F32));
+      ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", ERT_F32));
+    }
     ERT_RETURN_IF_ERROR(ctx.expect_rank(in, "input 0", 4, 4));
     const fb::Pool2DOptions* o = nullptr;
     ERT_RETURN_IF_ERROR(ctx.options(&o));
@@ -103,7 +110,7 @@ class Pool2DOp : public Op {
     kernels::Shape out_shape{in.shape[0], int32_t(out_h), int32_t(out_w), in.shape[3]};
     size_t bytes = 0;
     const char* why = "";
-    if (!tensor_bytes(ERT_F32, out_shape, &bytes, &why)) {
+    if (!tensor_bytes(in.dtype, out_shape, &bytes, &why)) {
       return ctx.fail(ERT_INVALID_MODEL, "output shape [%lld,%lld,%lld,%lld]: %s",
                       static_cast<long long>(out_shape[0]), static_cast<long long>(out_h),
                       static_cast<long long>(out_w), static_cast<long long>(out_shape[3]), why);
@@ -117,13 +124,26 @@ class Pool2DOp : public Op {
     params_.pad_top = pad_h.before;
     params_.pad_left = pad_w.before;
     params_.activation = ctx.activation();
+    if (in.dtype == ERT_I8) {
+      kernels::quantized_activation_range<int8_t>(params_.activation, q.scale, q.zero_point,
+                                                  &quantized_min_, &quantized_max_);
+    } else if (in.dtype == ERT_U8) {
+      kernels::quantized_activation_range<uint8_t>(params_.activation, q.scale, q.zero_point,
+                                                   &quantized_min_, &quantized_max_);
+    }
     return Status();
   }
 
   Status run(const OpContext& ctx) override {
     const Tensor& in = *ctx.input(0);
     Tensor& out = *ctx.output(0);
-    if (code_ == fb::OpCode::MAX_POOL_2D) {
+    if (in.dtype == ERT_I8) {
+      kernels::max_pool2d_quantized(params_, in.shape, in.data_as<const int8_t>(), out.shape,
+                                    out.data_as<int8_t>(), quantized_min_, quantized_max_);
+    } else if (in.dtype == ERT_U8) {
+      kernels::max_pool2d_quantized(params_, in.shape, in.data_as<const uint8_t>(), out.shape,
+                                    out.data_as<uint8_t>(), quantized_min_, quantized_max_);
+    } else if (code_ == fb::OpCode::MAX_POOL_2D) {
       kernels::max_pool2d_f32(params_, in.shape, in.data_as<const float>(), out.shape,
                               out.data_as<float>());
     } else {
@@ -144,6 +164,8 @@ class Pool2DOp : public Op {
 
   fb::OpCode code_;
   kernels::Pool2DParams params_;
+  int32_t quantized_min_ = 0;  // u8/i8 MAX_POOL_2D: the activation's clamp, quantized.
+  int32_t quantized_max_ = 0;
 };
 
 }  // namespace

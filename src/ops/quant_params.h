@@ -226,6 +226,22 @@ inline bool same_quantization(const fb::Quantization* a, const fb::Quantization*
   return true;
 }
 
+/// For ops that move or select quantized values without computing new ones (PAD, MAX_POOL_2D):
+/// checks that output 0 has input 0's u8/i8 dtype and the same per-tensor quantization, and
+/// reads it into *q.
+inline Status expect_passthrough_quant(const OpContext& ctx, const Tensor& in, const Tensor& out,
+                                       TensorQuant* q) {
+  ERT_RETURN_IF_ERROR(ctx.expect_dtype(out, "output 0", in.dtype));
+  ERT_RETURN_IF_ERROR(read_tensor_quant(ctx, in, "input 0", q));
+  if (!same_quantization(in.quant, out.quant)) {
+    return ctx.fail(ERT_UNSUPPORTED,
+                    "output 0 (tensor %d '%s') is quantized differently from input 0 (tensor %d "
+                    "'%s'); this op copies quantized values and does not requantize",
+                    out.index, out.name, in.index, in.name);
+  }
+  return Status();
+}
+
 }  // namespace ert::rt
 
 #endif  // ERT_OPS_QUANT_PARAMS_H_

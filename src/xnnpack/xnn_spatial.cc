@@ -1,9 +1,11 @@
 // Spatial and layout ops on XNNPACK in f32: MAX_POOL_2D, MEAN over height and
 // width (global average pooling), RESIZE_BILINEAR, PAD, CONCATENATION along the channels (one
-// strided copy per input straight into its slice of the output) and DEPTH_TO_SPACE.
+// strided copy per input straight into its slice of the output) and DEPTH_TO_SPACE; MAX_POOL_2D
+// and PAD in u8/i8 too (the reference op checked that input and output share a quantization).
 #include <array>
 #include <cmath>
 
+#include "kernels/quantization.h"
 #include "src/xnnpack/xnn_ops.h"
 
 namespace ert::rt::xnn {
@@ -22,7 +24,8 @@ class XnnMaxPool : public XnnOp {
   Status create(const OpContext& ctx, bool* taken) override {
     const Tensor& in = *ctx.input(0);
     const Tensor& out = *ctx.output(0);
-    if (!all_f32({&in, &out}) || out.shape.num_elements() == 0) return Status();
+    const bool quantized = in.dtype == ERT_I8 || in.dtype == ERT_U8;
+    if ((!all_f32({&in, &out}) && !quantized) || out.shape.num_elements() == 0) return Status();
     const fb::Pool2DOptions* o = ctx.op()->options_as_Pool2DOptions();
     const fb::ExplicitPadding* e = o->explicit_padding();
     const AxisPads rows = axis_pads(o->padding(), e ? e->top() : 0, e ? e->bottom() : 0,
@@ -39,6 +42,28 @@ class XnnMaxPool : public XnnOp {
     const uint32_t fw = uint32_t(o->filter_w());
     const uint32_t sh = uint32_t(o->stride_h());
     const uint32_t sw = uint32_t(o->stride_w());
+    if (in.dtype == ERT_I8 || in.dtype == ERT_U8) {
+      int32_t lo = 0;
+      int32_t hi = 0;
+      if (in.dtype == ERT_I8) {
+        kernels::quantized_activation_range<int8_t>(r, in.scale(), int32_t(in.zero_point()), &lo,
+                                                    &hi);
+        name_ = "xnnpack:max_pooling2d_nhwc_s8";
+        return make_operator(ctx, "xnn_create_max_pooling2d_nhwc_s8", 0, [&](xnn_operator_t* p) {
+          return xnn_create_max_pooling2d_nhwc_s8(rows.before, cols.after, rows.after,
+                                                  cols.before, fh, fw, sh, sw, 1, 1, c, c, c,
+                                                  int8_t(lo), int8_t(hi), 0, p);
+        });
+      }
+      kernels::quantized_activation_range<uint8_t>(r, in.scale(), int32_t(in.zero_point()), &lo,
+                                                   &hi);
+      name_ = "xnnpack:max_pooling2d_nhwc_u8";
+      return make_operator(ctx, "xnn_create_max_pooling2d_nhwc_u8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_max_pooling2d_nhwc_u8(rows.before, cols.after, rows.after, cols.before,
+                                                fh, fw, sh, sw, 1, 1, c, c, c, uint8_t(lo),
+                                                uint8_t(hi), 0, p);
+      });
+    }
     name_ = "xnnpack:max_pooling2d_nhwc_f32";
     return make_operator(ctx, "xnn_create_max_pooling2d_nhwc_f32", 0, [&](xnn_operator_t* p) {
       return xnn_create_max_pooling2d_nhwc_f32(rows.before, cols.after, rows.after, cols.before,
@@ -50,6 +75,19 @@ class XnnMaxPool : public XnnOp {
   Status setup(const OpContext& ctx) override {
     const Tensor& in = *ctx.input(0);
     const size_t n = size_t(in.shape[0]), h = size_t(in.shape[1]), w = size_t(in.shape[2]);
+    if (in.dtype == ERT_I8) {
+      return check_setup(ctx, "xnn_setup_max_pooling2d_nhwc_s8",
+                         xnn_setup_max_pooling2d_nhwc_s8(op(0), n, h, w, in.data_as<const int8_t>(),
+                                                         ctx.output(0)->data_as<int8_t>(),
+                                                         ctx.threadpool()));
+    }
+    if (in.dtype == ERT_U8) {
+      return check_setup(ctx, "xnn_setup_max_pooling2d_nhwc_u8",
+                         xnn_setup_max_pooling2d_nhwc_u8(op(0), n, h, w,
+                                                         in.data_as<const uint8_t>(),
+                                                         ctx.output(0)->data_as<uint8_t>(),
+                                                         ctx.threadpool()));
+    }
     return check_setup(ctx, "xnn_setup_max_pooling2d_nhwc_f32",
                        xnn_setup_max_pooling2d_nhwc_f32(op(0), n, h, w,
                                                         in.data_as<const float>(),
@@ -154,7 +192,9 @@ class XnnPad : public XnnOp {
  protected:
   Status create(const OpContext& ctx, bool* taken) override {
     const Tensor& in = *ctx.input(0);
-    if (!all_f32({&in, ctx.output(0)}) || in.shape.num_elements() == 0 || in.shape.rank < 1) {
+    const bool quantized = in.dtype == ERT_I8 || in.dtype == ERT_U8;
+    if ((!all_f32({&in, ctx.output(0)}) && !quantized) || in.shape.num_elements() == 0 ||
+        in.shape.rank < 1) {
       return Status();
     }
     const fb::PadOptions* o = ctx.op()->options_as_PadOptions();
@@ -166,6 +206,17 @@ class XnnPad : public XnnOp {
     *taken = true;
     if (op(0) != nullptr) return Status();
     value_ = o->constant_value();
+    if (quantized) {
+      // One byte: the constant in the tensor's quantization, as the reference op computes it.
+      byte_ = in.dtype == ERT_I8
+                  ? uint8_t(kernels::quantize_value<int8_t>(value_, in.scale(),
+                                                            int32_t(in.zero_point())))
+                  : kernels::quantize_value<uint8_t>(value_, in.scale(), int32_t(in.zero_point()));
+      name_ = "xnnpack:constant_pad_nd_x8";
+      return make_operator(ctx, "xnn_create_constant_pad_nd_x8", 0, [&](xnn_operator_t* p) {
+        return xnn_create_constant_pad_nd_x8(&byte_, 0, p);
+      });
+    }
     name_ = "xnnpack:constant_pad_nd_x32";
     return make_operator(ctx, "xnn_create_constant_pad_nd_x32", 0, [&](xnn_operator_t* p) {
       return xnn_create_constant_pad_nd_x32(&value_, 0, p);
@@ -176,6 +227,11 @@ class XnnPad : public XnnOp {
     const Tensor& in = *ctx.input(0);
     size_t dims[XNN_MAX_TENSOR_DIMS];
     const size_t rank = xnn_dims(in.shape, dims);
+    if (in.dtype == ERT_I8 || in.dtype == ERT_U8) {
+      return check_setup(ctx, "xnn_setup_constant_pad_nd_x8",
+                         xnn_setup_constant_pad_nd_x8(op(0), rank, dims, before_, after_, in.data,
+                                                      ctx.output(0)->data, ctx.threadpool()));
+    }
     return check_setup(ctx, "xnn_setup_constant_pad_nd_x32",
                        xnn_setup_constant_pad_nd_x32(op(0), rank, dims, before_, after_, in.data,
                                                      ctx.output(0)->data, ctx.threadpool()));
@@ -183,6 +239,7 @@ class XnnPad : public XnnOp {
 
  private:
   float value_ = 0.0f;
+  uint8_t byte_ = 0;  // u8/i8: the quantized constant's byte.
   size_t before_[XNN_MAX_TENSOR_DIMS] = {};
   size_t after_[XNN_MAX_TENSOR_DIMS] = {};
 };

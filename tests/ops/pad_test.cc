@@ -83,7 +83,7 @@ TEST_CASE("PAD prepare rejects bad counts, dtypes, activation and options") {
     op.add_output();
     check_failure(op.prepare(), ERT_INVALID_MODEL, {"input 0 is required"});
   }
-  SUBCASE("uint8 input") {
+  SUBCASE("uint8 input without quantization") {
     OpHarness op(OpCode::PAD, pad_options({0, 0}));
     op.add_raw_input(ERT_U8, {1}, {1});
     op.add_output(ERT_U8);

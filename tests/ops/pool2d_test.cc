@@ -192,7 +192,7 @@ TEST_CASE("AVERAGE_POOL_2D prepare rejects bad counts, dtypes and ranks") {
     op.add_output();
     check_failure(op.prepare(), ERT_INVALID_MODEL, "AVERAGE_POOL_2D", {"input 0", "absent"});
   }
-  SUBCASE("int8 input") {
+  SUBCASE("int8 input without quantization") {
     OpHarness op(OpCode::MAX_POOL_2D, pool_options(Padding::SAME, 2, 2, 1, 1));
     op.add_raw_input(ERT_I8, {1, 2, 2, 1}, {1, 2, 3, 4});
     op.add_output(ERT_I8);

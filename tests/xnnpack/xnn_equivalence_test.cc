@@ -819,3 +819,70 @@ TEST_CASE("xnnpack equivalence: QUANTIZE f32 to int8 and DEQUANTIZE int8 to f32"
     });
   }
 }
+
+// Both ops only move or select quantized values, so the fast path must give the reference's
+// bytes exactly (no rounding is involved).
+TEST_CASE("xnnpack equivalence: u8 and i8 MAX_POOL_2D and PAD, exactly") {
+  std::mt19937 rng(777);
+  auto exact = [](const auto& want, const auto& got, const std::string& kernel) {
+    CHECK(kernel.rfind("xnnpack:", 0) == 0);
+    CHECK(want == got);
+  };
+  for (int trial = 0; trial < 12; ++trial) {
+    const bool i8 = trial % 2 == 0;
+    const Shape in{1, pick(rng, 3, 12), pick(rng, 3, 12), pick(rng, 1, 20)};
+    const TestQuant q = per_tensor(pick_real(rng, 0.01f, 0.1f), i8 ? pick(rng, -30, 30)
+                                                                   : pick(rng, 100, 150));
+    const std::vector<int8_t> xs = random_i8(rng, count(in));
+    const std::vector<uint8_t> xu = random_u8(rng, count(in));
+    const int fh = pick(rng, 2, 3), fw = pick(rng, 1, 3), s = pick(rng, 1, 2);
+    const Padding padding = trial % 4 < 2 ? Padding::SAME : Padding::VALID;
+    const ert::fb::Activation act = random_activation(rng);
+    auto pool = [&] {
+      ert::fb::Pool2DOptionsT o;
+      o.padding = padding;
+      o.filter_h = fh;
+      o.filter_w = fw;
+      o.stride_h = o.stride_w = s;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::MAX_POOL_2D, std::move(u), act);
+      if (i8) {
+        h.add_i8(in, xs, q);
+        h.add_output(ERT_I8, q);
+      } else {
+        h.add_u8(in, xu, q);
+        h.add_output(ERT_U8, q);
+      }
+      return h;
+    };
+    std::vector<int32_t> pads;
+    for (int a = 0; a < 4; ++a) {
+      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+    }
+    auto pad = [&] {
+      ert::fb::PadOptionsT o;
+      o.paddings = pads;
+      o.constant_value = trial % 3 == 0 ? 0.0f : -0.3f;
+      ert::fb::OpOptionsUnion u;
+      u.Set(std::move(o));
+      OpHarness h(OpCode::PAD, std::move(u));
+      if (i8) {
+        h.add_i8(in, xs, q);
+        h.add_output(ERT_I8, q);
+      } else {
+        h.add_u8(in, xu, q);
+        h.add_output(ERT_U8, q);
+      }
+      return h;
+    };
+    if (i8) {
+      run_reference_and_fast<int8_t>("i8 MAX_POOL_2D", pool, exact);
+      run_reference_and_fast<int8_t>("i8 PAD", pad, exact);
+    } else {
+      run_reference_and_fast<uint8_t>("u8 MAX_POOL_2D", pool, exact);
+      run_reference_and_fast<uint8_t>("u8 PAD", pad, exact);
+    }
+  }
+}
