@@ -10,6 +10,7 @@ using ert::fb::Activation;
 using ert::fb::OpCode;
 using ert::kernels::Shape;
 using ert::testing::OpHarness;
+using ert::testing::per_tensor;
 
 namespace {
 
@@ -132,4 +133,41 @@ TEST_CASE("PAD prepare rejects bad counts, dtypes, activation and options") {
     op.add_output();
     check_failure(op.prepare(), ERT_INVALID_MODEL, {"[2,1073741824]", "elements"});
   }
+}
+
+// Quantized: input and output share one quantization; the constant is quantized into it.
+TEST_CASE("PAD of i8 fills with the zero point, and a constant quantized into the input's scale") {
+  // [1, 2, 2, 1] padded by one row above and one column on the right.
+  const std::vector<int32_t> pads = {0, 0, 1, 0, 0, 1, 0, 0};
+  SUBCASE("constant 0: the zero point") {
+    OpHarness h(OpCode::PAD, pad_options(pads));
+    h.add_i8({1, 2, 2, 1}, {10, -20, 30, 127}, per_tensor(0.5f, -3));
+    h.add_output(ERT_I8, per_tensor(0.5f, -3));
+    REQUIRE(h.prepare_and_run().ok());
+    CHECK(h.output_shape(0) == Shape{1, 3, 3, 1});
+    CHECK(h.output<int8_t>(0) == std::vector<int8_t>{-3, -3, -3, 10, -20, -3, 30, 127, -3});
+  }
+  SUBCASE("constant 2.0: round(2 / 0.5) - 3 = 1") {
+    OpHarness h(OpCode::PAD, pad_options(pads, 2.0f));
+    h.add_i8({1, 2, 2, 1}, {10, -20, 30, 127}, per_tensor(0.5f, -3));
+    h.add_output(ERT_I8, per_tensor(0.5f, -3));
+    REQUIRE(h.prepare_and_run().ok());
+    CHECK(h.output<int8_t>(0) == std::vector<int8_t>{1, 1, 1, 10, -20, 1, 30, 127, 1});
+  }
+}
+
+TEST_CASE("PAD of u8 clamps a constant outside the type's range") {
+  OpHarness h(OpCode::PAD, pad_options({1, 1}, 1000.0f));
+  h.add_u8({2}, {0, 200}, per_tensor(0.5f, 128));
+  h.add_output(ERT_U8, per_tensor(0.5f, 128));
+  REQUIRE(h.prepare_and_run().ok());
+  CHECK(h.output<uint8_t>(0) == std::vector<uint8_t>{255, 0, 200, 255});
+}
+
+TEST_CASE("PAD of i8 refuses an output quantized differently") {
+  OpHarness h(OpCode::PAD, pad_options({0, 0, 0, 0, 0, 0, 0, 0}));
+  h.add_i8({1, 1, 1, 1}, {3}, per_tensor(0.5f, 0));
+  h.add_output(ERT_I8, per_tensor(0.25f, 0));
+  check_failure(h.prepare(), ERT_UNSUPPORTED,
+                {"output 0", "quantized differently", "does not requantize"});
 }

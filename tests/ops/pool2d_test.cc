@@ -12,6 +12,7 @@ using ert::fb::OpCode;
 using ert::fb::Padding;
 using ert::kernels::Shape;
 using ert::testing::OpHarness;
+using ert::testing::per_tensor;
 
 namespace {
 
@@ -274,5 +275,44 @@ TEST_CASE("AVERAGE_POOL_2D prepare rejects outputs beyond the caps") {
     op.add_output();
     check_failure(op.prepare(), ERT_INVALID_MODEL, "MAX_POOL_2D",
                   {"[1,1073741824,1073741824,1]", "elements"});
+  }
+}
+
+// Quantized MAX_POOL_2D: input and output share one quantization; the activation clamps in it.
+TEST_CASE("MAX_POOL_2D of i8 takes the largest value and clamps RELU at the zero point") {
+  // 2x2 windows, stride 2, on a 2x4 image: scale 0.5, zero point -10, so real 0 is -10.
+  OpHarness h(OpCode::MAX_POOL_2D, pool_options(Padding::VALID, 2, 2, 2, 2), Activation::RELU);
+  h.add_i8({1, 2, 4, 1}, {-50, -40, 5, -128, -30, -20, 127, 0}, per_tensor(0.5f, -10));
+  h.add_output(ERT_I8, per_tensor(0.5f, -10));
+  REQUIRE(h.prepare_and_run().ok());
+  CHECK(h.output_shape(0) == Shape{1, 1, 2, 1});
+  // Window maxima -20 and 127; RELU lifts -20 (real -5) to -10 (real 0).
+  CHECK(h.output<int8_t>(0) == std::vector<int8_t>{-10, 127});
+}
+
+TEST_CASE("MAX_POOL_2D of u8 with SAME padding ignores the padded cells") {
+  // Every value is below the zero point (negative reals): a padded cell counted as the zero
+  // point, or as 0, would win; TFLite skips padded cells, so the real cells' maximum must.
+  OpHarness h(OpCode::MAX_POOL_2D, pool_options(Padding::SAME, 3, 3, 1, 1));
+  h.add_u8({1, 2, 2, 2}, {1, 9, 2, 8, 3, 7, 4, 6}, per_tensor(0.1f, 100));
+  h.add_output(ERT_U8, per_tensor(0.1f, 100));
+  REQUIRE(h.prepare_and_run().ok());
+  CHECK(h.output_shape(0) == Shape{1, 2, 2, 2});
+  CHECK(h.output<uint8_t>(0) == std::vector<uint8_t>{4, 9, 4, 9, 4, 9, 4, 9});
+}
+
+TEST_CASE("MAX_POOL_2D of i8 refuses an output quantized differently; AVERAGE_POOL_2D is f32 only") {
+  SUBCASE("MAX_POOL_2D") {
+    OpHarness h(OpCode::MAX_POOL_2D, pool_options(Padding::VALID, 1, 1, 1, 1));
+    h.add_i8({1, 1, 1, 1}, {3}, per_tensor(0.5f, 0));
+    h.add_output(ERT_I8, per_tensor(0.25f, 0));
+    check_failure(h.prepare(), ERT_UNSUPPORTED, "MAX_POOL_2D",
+                  {"output 0", "quantized differently", "does not requantize"});
+  }
+  SUBCASE("AVERAGE_POOL_2D computes new values, so it stays f32 only") {
+    OpHarness h(OpCode::AVERAGE_POOL_2D, pool_options(Padding::VALID, 1, 1, 1, 1));
+    h.add_i8({1, 1, 1, 1}, {3}, per_tensor(0.5f, 0));
+    h.add_output(ERT_I8, per_tensor(0.5f, 0));
+    check_failure(h.prepare(), ERT_UNSUPPORTED, "AVERAGE_POOL_2D", {"input 0", "i8"});
   }
 }

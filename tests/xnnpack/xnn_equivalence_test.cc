@@ -835,54 +835,45 @@ TEST_CASE("xnnpack equivalence: u8 and i8 MAX_POOL_2D and PAD, exactly") {
                                                                    : pick(rng, 100, 150));
     const std::vector<int8_t> xs = random_i8(rng, count(in));
     const std::vector<uint8_t> xu = random_u8(rng, count(in));
-    const int fh = pick(rng, 2, 3), fw = pick(rng, 1, 3), s = pick(rng, 1, 2);
-    const Padding padding = trial % 4 < 2 ? Padding::SAME : Padding::VALID;
-    const ert::fb::Activation act = random_activation(rng);
-    auto pool = [&] {
-      ert::fb::Pool2DOptionsT o;
-      o.padding = padding;
-      o.filter_h = fh;
-      o.filter_w = fw;
-      o.stride_h = o.stride_w = s;
-      ert::fb::OpOptionsUnion u;
-      u.Set(std::move(o));
-      OpHarness h(OpCode::MAX_POOL_2D, std::move(u), act);
+    // The op's input and output, in the trial's dtype and one quantization.
+    auto build = [&](OpCode code, ert::fb::OpOptionsUnion u, ert::fb::Activation act) {
+      OpHarness h(code, std::move(u), act);
       if (i8) {
         h.add_i8(in, xs, q);
-        h.add_output(ERT_I8, q);
       } else {
         h.add_u8(in, xu, q);
-        h.add_output(ERT_U8, q);
       }
+      h.add_output(i8 ? ERT_I8 : ERT_U8, q);
       return h;
     };
-    std::vector<int32_t> pads;
+    ert::fb::Pool2DOptionsT pool;
+    pool.padding = trial % 4 < 2 ? Padding::SAME : Padding::VALID;
+    pool.filter_h = pick(rng, 2, 3);
+    pool.filter_w = pick(rng, 1, 3);
+    pool.stride_h = pool.stride_w = pick(rng, 1, 2);
+    const ert::fb::Activation act = random_activation(rng);
+    ert::fb::PadOptionsT pad;
     for (int a = 0; a < 4; ++a) {
-      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
-      pads.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+      pad.paddings.push_back(a == 0 ? 0 : pick(rng, 0, 2));
+      pad.paddings.push_back(a == 0 ? 0 : pick(rng, 0, 2));
     }
-    auto pad = [&] {
-      ert::fb::PadOptionsT o;
-      o.paddings = pads;
-      o.constant_value = trial % 3 == 0 ? 0.0f : -0.3f;
+    pad.constant_value = trial % 3 == 0 ? 0.0f : -0.3f;
+    auto pool_op = [&] {
       ert::fb::OpOptionsUnion u;
-      u.Set(std::move(o));
-      OpHarness h(OpCode::PAD, std::move(u));
-      if (i8) {
-        h.add_i8(in, xs, q);
-        h.add_output(ERT_I8, q);
-      } else {
-        h.add_u8(in, xu, q);
-        h.add_output(ERT_U8, q);
-      }
-      return h;
+      u.Set(ert::fb::Pool2DOptionsT(pool));
+      return build(OpCode::MAX_POOL_2D, std::move(u), act);
+    };
+    auto pad_op = [&] {
+      ert::fb::OpOptionsUnion u;
+      u.Set(ert::fb::PadOptionsT(pad));
+      return build(OpCode::PAD, std::move(u), ert::fb::Activation::NONE);
     };
     if (i8) {
-      run_reference_and_fast<int8_t>("i8 MAX_POOL_2D", pool, exact);
-      run_reference_and_fast<int8_t>("i8 PAD", pad, exact);
+      run_reference_and_fast<int8_t>("i8 MAX_POOL_2D", pool_op, exact);
+      run_reference_and_fast<int8_t>("i8 PAD", pad_op, exact);
     } else {
-      run_reference_and_fast<uint8_t>("u8 MAX_POOL_2D", pool, exact);
-      run_reference_and_fast<uint8_t>("u8 PAD", pad, exact);
+      run_reference_and_fast<uint8_t>("u8 MAX_POOL_2D", pool_op, exact);
+      run_reference_and_fast<uint8_t>("u8 PAD", pad_op, exact);
     }
   }
 }
