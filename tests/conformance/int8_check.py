@@ -78,9 +78,15 @@ def main():
     ap.add_argument("--ert", required=True)
     ap.add_argument("--models", required=True, help="folder of .tflite float models")
     ap.add_argument("--photos", required=True, help="folder of photos (calibration and checks)")
-    ap.add_argument("--work-dir", default=None)
+    ap.add_argument("--work-dir", default=None, help="keep the converted models here")
     args = ap.parse_args()
-    work = args.work_dir or tempfile.mkdtemp(prefix="ert_int8_")
+    if args.work_dir:
+        return check(args, args.work_dir)
+    with tempfile.TemporaryDirectory(prefix="ert_int8_") as work:
+        return check(args, work)
+
+
+def check(args, work):
     photo_files = sorted(f for f in os.listdir(args.photos) if f.endswith(".png"))
     models = sorted(f for f in os.listdir(args.models) if f.startswith("mediapipe__") and
                     f.endswith(".tflite"))
