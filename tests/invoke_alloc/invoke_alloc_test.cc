@@ -5,34 +5,13 @@
 #include <doctest/doctest.h>
 #include <malloc.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "ert/ert.h"
 #include "tests/support/test_models.h"
 
-namespace {
-std::atomic<long> g_news{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_news.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_news.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& t) noexcept {
-  return operator new(size, t);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+// The counting operator new and delete (tests/sanitizers/allocation_watch.h) live in this binary.
+#define ERT_ALLOCATION_WATCH_DEFINE_NEW
+#include "tests/sanitizers/allocation_watch.h"
 
 namespace {
 
@@ -44,7 +23,7 @@ struct HeapSnapshot {
 
 HeapSnapshot snapshot() {
   const struct mallinfo2 mi = mallinfo2();
-  return {g_news.load(), mi.uordblks, mi.hblkhd};
+  return {ert::testing::allocation_watch_internal::g_new_calls.load(), mi.uordblks, mi.hblkhd};
 }
 
 // Invokes `runs` times through the C API and returns how many allocations happened meanwhile.
@@ -79,9 +58,9 @@ void check_invoke_allocates_nothing(const std::vector<uint8_t>& bytes, int num_t
   const size_t rank = ert_tensor_rank(input);
   for (size_t i = 0; i < rank; ++i) dims[i] = ert_tensor_dim(input, i);
   dims[0] *= 2;
-  const long news_before_resize = g_news.load();
+  const long news_before_resize = ert::testing::allocation_watch_internal::g_new_calls.load();
   REQUIRE(ert_interpreter_resize_input(interp, 0, dims, rank, &err) == ERT_OK);
-  CHECK(g_news.load() > news_before_resize);
+  CHECK(ert::testing::allocation_watch_internal::g_new_calls.load() > news_before_resize);
 
   ert_interpreter_delete(interp);
   ert_model_delete(model);

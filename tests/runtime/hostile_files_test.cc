@@ -14,6 +14,8 @@
 #include "src/runtime/interpreter.h"
 #include "src/runtime/limits.h"
 #include "src/runtime/model.h"
+// This file holds the test binary's counting operator new (see allocation_watch.h).
+#define ERT_ALLOCATION_WATCH_DEFINE_NEW
 #include "tests/sanitizers/allocation_watch.h"
 #include "tests/support/test_models.h"
 
