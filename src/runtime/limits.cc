@@ -31,7 +31,14 @@ bool tensor_bytes(ert_dtype dtype, const kernels::Shape& shape, size_t* bytes, c
       return false;
     }
   }
-  *bytes = size_t(count) * elem;
+  // In 64 bits: count * elem is at most (2^31-1) * 8 < 2^34, which wraps a 32-bit size_t (armv7,
+  // i686: an i64 tensor of 2^29 elements would come out as 0 bytes).
+  const uint64_t total = uint64_t(count) * uint64_t(elem);
+  if (total > uint64_t(SIZE_MAX)) {
+    *why = "more bytes than this platform's address space holds";
+    return false;
+  }
+  *bytes = size_t(total);
   return true;
 }
 

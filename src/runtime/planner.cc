@@ -75,7 +75,8 @@ PlanStats plan_bounds(const std::vector<PlanBuffer>& buffers) {
   for (const PlanBuffer& b : buffers) {
     size_t a = 0;
     if (!align_size(b.bytes, &a)) a = b.bytes;
-    stats.naive_bytes += a;
+    // Saturates: on a 32-bit target a few large tensors would wrap the sum.
+    stats.naive_bytes = a > SIZE_MAX - stats.naive_bytes ? SIZE_MAX : stats.naive_bytes + a;
     delta[b.first] += static_cast<long double>(a);
     delta[b.last + 1] -= static_cast<long double>(a);
   }

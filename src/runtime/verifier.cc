@@ -329,6 +329,15 @@ Status Model::verify_plan() {
         return make_status(ERT_INVALID_MODEL, "%s: plan: tensor %u '%s': offset %llu is not 64-byte aligned",
                            file, t, d.name, static_cast<unsigned long long>(a->offset()));
       }
+      // Compared in 64 bits before the offset becomes a size_t: on a 32-bit target the cast
+      // alone would turn 2^32 + 64 into 64, a place the file never asked for.
+      if (a->offset() > plan.arena_bytes()) {
+        return make_status(ERT_INVALID_MODEL,
+                           "%s: plan: tensor %u '%s' (offset %llu) does not fit in the %llu-byte "
+                           "arena",
+                           file, t, d.name, static_cast<unsigned long long>(a->offset()),
+                           static_cast<unsigned long long>(plan.arena_bytes()));
+      }
       placed[t] = 1;
       d.plan_offset = size_t(a->offset());
     }

@@ -2,9 +2,12 @@
 // damage a file can carry is rejected with the right status and a message that says where.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <random>
+#include <string>
 
+#include "src/runtime/limits.h"
 #include "src/runtime/model.h"
 #include "tests/support/test_models.h"
 
@@ -222,4 +225,48 @@ TEST_CASE("model: plans that overlap, do not fit, or miss a tensor") {
                   ERT_INVALID_MODEL, "is not 64-byte aligned");
   expect_rejected(mutate_model(good, [](fb::ModelT& m) { m.plan->arena_bytes = uint64_t(1) << 50; }),
                   ERT_INVALID_MODEL, "exceeds the");
+  // Every offset moved up by 2^32: a 32-bit target that cast the offsets to size_t before
+  // checking them would see the good plan again and accept the file.
+  expect_rejected(mutate_model(good, [](fb::ModelT& m) {
+                    for (auto& a : m.plan->allocations) {
+                      a.mutate_offset(a.offset() + (uint64_t(1) << 32));
+                    }
+                  }),
+                  ERT_INVALID_MODEL, "does not fit in the 576-byte arena");
+}
+
+TEST_CASE("model: tensor sizes are exact in 64 bits or refused, never wrapped in a 32-bit size_t") {
+  // i64 [2^29]: 2^32 bytes, and f32 [2^30 - 1, 2]: 2^33 - 8 bytes. Both fit a 64-bit size_t; a
+  // 32-bit one would wrap them to 0 and to 2^32 - 8.
+  const struct {
+    ert_dtype dtype;
+    ert::kernels::Shape shape;
+    uint64_t bytes;
+  } cases[] = {
+      {ERT_I64, {1 << 29}, uint64_t(1) << 32},
+      {ERT_F32, {(1 << 30) - 1, 2}, ((uint64_t(1) << 31) - 2) * 4},
+      {ERT_U8, {1 << 30, 1}, uint64_t(1) << 30},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.bytes);
+    size_t bytes = 12345;
+    const char* why = "";
+    const bool ok = ert::rt::tensor_bytes(c.dtype, c.shape, &bytes, &why);
+    if (c.bytes <= uint64_t(SIZE_MAX)) {
+      CHECK(ok);
+      CHECK(uint64_t(bytes) == c.bytes);
+    } else {
+      CHECK_FALSE(ok);
+      CHECK(std::string(why) == "more bytes than this platform's address space holds");
+      CHECK(bytes == 12345);
+    }
+  }
+  // The same shape as a tensor of a model: the load fails cleanly on 32 bits, and on 64 bits it
+  // fails only because the file's segment and plan do not hold 4 GiB.
+  const std::vector<uint8_t> good = relu_chain_model();
+  const Status s = load(mutate_model(good, [](fb::ModelT& m) {
+    m.tensors[2]->dtype = fb::DType::I64;
+    m.tensors[2]->shape = {1 << 29};
+  }));
+  CHECK(s.code() == ERT_INVALID_MODEL);
 }
