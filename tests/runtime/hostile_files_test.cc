@@ -172,15 +172,20 @@ TEST_CASE("hostile files: a billion operators or a million tensors are refused a
 }
 
 TEST_CASE("hostile files: the arena cap refuses a model that needs more, before allocating") {
-  // Two f32 tensors of 2 x (2^30 - 1) elements (8 GiB each) alive together: a valid file
-  // whose plan needs a 16 GiB arena. It loads (nothing is allocated for it) but cannot run
-  // under a 1 GiB cap.
-  const std::vector<uint8_t> bytes = relu_model({2, (1 << 30) - 1});
+  // Two f32 tensors alive together: a valid file whose plan needs twice a tensor's bytes. It
+  // loads (nothing is allocated for it) but cannot run under a 1 GiB cap. A tensor is 2 x
+  // (2^30 - 1) elements (8 GiB, a 16 GiB arena) on a 64-bit target; on a 32-bit one (armhf) 8 GiB
+  // is more than size_t holds and the load refuses it (model_test), so there it is 2^28
+  // elements (1 GiB, a 2 GiB arena). Before sizes were checked in 64 bits, armhf wrapped the
+  // 8 GiB to 4 GiB - 8 and `size_t(16) << 30` to 0, and this case passed for the wrong reason.
+  const bool wide = sizeof(size_t) >= 8;
+  const std::vector<uint8_t> bytes =
+      relu_model(wide ? std::vector<int32_t>{2, (1 << 30) - 1} : std::vector<int32_t>{1 << 28});
   const AlignedBuffer buffer(bytes);
   std::unique_ptr<rt::Model> model;
   REQUIRE(rt::Model::load_buffer(buffer.data(), buffer.size(), &model).ok());
   const size_t needed = model->arena_bytes();
-  CHECK(needed >= (size_t(16) << 30));
+  CHECK(uint64_t(needed) >= (wide ? uint64_t(16) << 30 : uint64_t(2) << 30));
   const WatchedRun run = run_with_allocation_bound(kBound, [&] {
     rt::InterpreterOptions options;
     options.max_arena_bytes = size_t(1) << 30;
