@@ -15,9 +15,21 @@
 #   --build-dir DIR    build folder (default build-cross/TARGET, -noxnnpack appended with it)
 # Anything else goes to ctest, e.g. -E conformance_tflite.
 #
-# Takes, on 2 cores: 1-3 minutes of setup the first time, 10-20 minutes to build (the test
-# binary is most of it), and 5-15 minutes of tests under qemu (the TFLite conformance run, which
-# emulates `ert` on every shared model, is most of that). Needs root or sudo for the setup.
+# Each step prints its time. Measured on the 2-core CI machine (with another job on one core),
+# from a clean clone, Release:
+#   step                         aarch64            armhf
+#   setup (first time)           53 s for both targets (apt: the armhf cross compiler)
+#   setup (already there)        about 1 s          about 1 s
+#   configure + build            4 min 18 s (-j2)   4 min 4 s (-j1)
+#   ert_tests (doctest, 438)     8.5 s              6.4 s
+#   the whole ctest suite (11)   2 min 48 s         3 min 3 s
+#     of which conformance_tflite 46 s, conformance_tflite_reference_kernels 47 s,
+#     conformance_int8 62 s on aarch64 (51 s, 53 s, 68 s on armhf); everything else ~15 s.
+# conformance_tflite fails on both targets (issue 7, see .ci/run's header). .ci/run leaves out,
+# to pass and to stay in its budget: on aarch64 conformance_tflite only (the other 10 take
+# 2 min 15 s), on armhf the three conformance_* runs (the other 8 take 11 s). With the build,
+# about 6.5 + 4.5 min, 11 min for both jobs plus a minute of first-time setup.
+# Needs root or sudo for the setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,10 +57,19 @@ if [ -z "$build_dir" ]; then
   [ "$xnnpack" = OFF ] && build_dir+=-noxnnpack
 fi
 
+step_start=$SECONDS
+step_done() { echo "cross-test: $target: $1 took $((SECONDS - step_start)) s"; step_start=$SECONDS; }
+
 scripts/cross-setup.sh "$target"
+step_done setup
 cmake -S . -B "$build_dir" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
   -DERT_SYSROOT="$(realpath -m "${ERT_CROSS_DIR:-build-cross}")/sysroot-$debarch" \
   -DERT_WITH_XNNPACK="$xnnpack" -DERT_QEMU_CPU="$cpu" \
   -DCMAKE_BUILD_TYPE=Release -DERT_WARNINGS_AS_ERRORS=ON > /dev/null
-cmake --build "$build_dir" -j "$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure "${ctest_args[@]}"
+# At most 2 jobs (ERT_JOBS overrides): the CI machine has 2 cores.
+cmake --build "$build_dir" -j "${ERT_JOBS:-$(( $(nproc) < 2 ? $(nproc) : 2 ))}"
+step_done "configure + build"
+status=0
+ctest --test-dir "$build_dir" --output-on-failure "${ctest_args[@]}" || status=$?
+step_done tests
+exit $status
