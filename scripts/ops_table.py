@@ -129,11 +129,61 @@ def fast_path(op, factory, xnn_sources):
             else:
                 parts.append("`%s` (%s)" % (name, dtype))
         if "OwnGemm" in body and op in OWN_KERNEL_OPS:
-            parts.append("own f32 GEMM (`f32_gemm_*`, AVX2/FMA or NEON)")
+            when = ""
+            if op == "CONV_2D":
+                if not re.search(r"kh == 1 && kw == 1 &&\s*o->stride_h\(\) == 1", body):
+                    raise TableError("%s: the own GEMM's pointwise condition is not the one this "
+                                     "script knows (1x1, stride 1)" % op)
+                when = "1x1 stride-1 unpadded, "
+            parts.append("own f32 GEMM (%s%s)" % (when, ", ".join(
+                "`%s`" % k for k in own_gemm_kernels())))
         if "conv_narrow_name()" in body and op in OWN_KERNEL_OPS:
-            parts.append("own f32 narrow-channel convolution (`f32_conv_narrow_*`)")
+            names, most = own_narrow_kernels()
+            parts.append("own f32 direct convolution (at most %d output channels, not 1x1: %s)" %
+                         (most, ", ".join("`%s`" % k for k in names)))
         return ", ".join(parts)
     raise TableError("%s: fast-path factory %s not found" % (op, factory))
+
+
+def own_gemm_kernels():
+    """The names of edgert's own f32 GEMM micro-kernels (src/cpu) that the fast path uses."""
+    names = []
+    for f in sorted(os.listdir(os.path.join(ROOT, "src", "cpu"))):
+        if f.endswith(".cc"):
+            names += re.findall(r'"(f32_gemm_\w+)"', read(os.path.join("src", "cpu", f)))
+    if 'strstr(cpu::f32_gemm_kernel().name, "scalar") == nullptr' in read(
+            "src/xnnpack/own_gemm.cc"):
+        names = [n for n in names if "scalar" not in n]  # own_gemm_preferred refuses it
+    else:
+        raise TableError("FULLY_CONNECTED: src/xnnpack/own_gemm.cc's own_gemm_preferred is not "
+                         "the one this script knows")
+    if not names:
+        raise TableError("FULLY_CONNECTED: no f32_gemm_* kernel name in src/cpu")
+    return sorted(set(names))
+
+
+def own_narrow_kernels():
+    names = re.findall(r'"own:(f32_conv_narrow_\w+)"', read("src/xnnpack/own_conv_narrow.cc"))
+    m = re.search(r"kNarrowConvMaxChannels = (\d+);", read("src/xnnpack/own_conv_narrow.h"))
+    if not names or not m:
+        raise TableError("CONV_2D: cannot read the narrow convolution's kernels or channel limit")
+    return sorted(set(names)), int(m.group(1))
+
+
+def reference_notes(xnn_sources):
+    """{op: why} for ops a comment in src/xnnpack says stay on the reference kernels."""
+    notes = {}
+    for name, text in xnn_sources:
+        comments = " ".join(re.findall(r"//\s?(.*)", text))
+        for sentence in re.split(r"(?<=[.:;])\s+", comments):
+            m = re.search(r"\bstays?\b", sentence)
+            if not m:
+                continue
+            for op in re.findall(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b", sentence[:m.start()]):
+                why = ("this XNNPACK has no f32 operator for it" if " has no " in sentence
+                       else "kept there on purpose, see src/xnnpack/%s" % name)
+                notes.setdefault(op, why)
+    return notes
 
 
 def build_table():
@@ -141,8 +191,10 @@ def build_table():
     ops_h = read("src/ops/ops.h")
     backend = dict(switch_cases(read("src/xnnpack/xnn_backend.cc"), r"\*op = (make_\w+)\("))
     xnn_dir = os.path.join(ROOT, "src", "xnnpack")
-    xnn_sources = [read(os.path.join("src", "xnnpack", f)) for f in sorted(os.listdir(xnn_dir))
-                   if f.endswith(".cc")]
+    named_sources = [(f, read(os.path.join("src", "xnnpack", f)))
+                     for f in sorted(os.listdir(xnn_dir)) if f.endswith(".cc")]
+    xnn_sources = [text for _, text in named_sources]
+    notes = reference_notes(named_sources)
     rows = ["| op | reference kernels | fast path (XNNPACK, own micro-kernels) |",
             "|---|---|---|"]
     for op, factory in registry:
@@ -150,7 +202,10 @@ def build_table():
         if not m:
             raise TableError("%s: ops.h does not say which file defines %s" % (op, factory))
         source = read(os.path.join("src", "ops", m.group(1)))
-        fast = fast_path(op, backend[op], xnn_sources) if op in backend else "reference only"
+        if op in backend:
+            fast = fast_path(op, backend[op], xnn_sources)
+        else:
+            fast = "reference only" + (" (%s)" % notes[op] if op in notes else "")
         rows.append("| %s | %s | %s |" % (op, reference_dtypes(op, source), fast))
     return "\n".join(rows) + "\n"
 
