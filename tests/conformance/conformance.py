@@ -71,12 +71,6 @@ except ImportError:
     sys.exit("conformance: TensorFlow Lite's Python package is missing; install it with "
              "python3 -m pip install ai-edge-litert (scripts/install-deps.sh does)")
 
-# Range of the float image inputs, by model file name (first match wins), as MediaPipe's graphs
-# feed each model (ImageToTensorCalculator's output_tensor_float_range): the face detectors take
-# [-1, 1]; the landmark, palm, recrop and segmentation models take [0, 1].
-FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
-DEFAULT_FLOAT_RANGE = (0.0, 1.0)
-
 ERT_RUN_FLAGS = []            # Extra flags of `ert run` (--reference-kernels), from the command line.
 FLOAT_REL_BAR = 1e-4         # Float outputs: max|ert - tflite| <= this * max(1, max|tflite|).
 QUANT_BAR = 1                # 8-bit outputs: units.
@@ -133,13 +127,6 @@ def file_name_for(tensor_name):
 def selected(model_file, pattern):
     """Whether --only picks this model: a glob on the file name, or a part of it."""
     return fnmatch.fnmatch(model_file, pattern) or pattern in model_file
-
-
-def float_range(model_file):
-    for pattern, value in FLOAT_RANGES:
-        if fnmatch.fnmatch(model_file, pattern):
-            return value
-    return DEFAULT_FLOAT_RANGE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +288,7 @@ def image_input(details):
 
 def make_cases(model_file, details, photo_list, seed):
     """[(case name, {input name: array})]."""
-    lo_hi = float_range(model_file)
+    lo_hi = photos.float_range(model_file)
     rng = np.random.default_rng([seed, zlib.crc32(model_file.encode())])
     cases = [("random seed %d" % seed,
               {d["name"]: random_input(rng, d, lo_hi) for d in details})]

@@ -15,7 +15,6 @@ then "N passed, M failed"; the exit status is 1 when anything failed.
 """
 
 import argparse
-import fnmatch
 import os
 import subprocess
 import sys
@@ -28,18 +27,8 @@ sys.path.insert(0, HERE)
 import blazeface  # noqa: E402  pylint: disable=wrong-import-position
 import photos  # noqa: E402  pylint: disable=wrong-import-position
 
-# As conformance.py: the face detectors take [-1, 1], the other models [0, 1].
-FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
-DEFAULT_FLOAT_RANGE = (0.0, 1.0)
 FACE_MODEL = "mediapipe__face_detection_short_range.tflite"
 FACE_IOU_BAR = 0.9
-
-
-def float_range(name):
-    for pattern, value in FLOAT_RANGES:
-        if fnmatch.fnmatch(name, pattern):
-            return value
-    return DEFAULT_FLOAT_RANGE
 
 
 def run(argv):
@@ -98,7 +87,7 @@ def check(args, work):
     for model in models:
         name = model[:-len(".tflite")]
         src = os.path.join(args.models, model)
-        lo, hi = float_range(model)
+        lo, hi = photos.float_range(model)
         fp32 = os.path.join(work, name + ".ert")
         int8 = os.path.join(work, name + "_int8.ert")
         # Step 1: bytes b map to lo + b / 255 * (hi - lo) = (b - mean) / std.

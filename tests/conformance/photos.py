@@ -142,3 +142,19 @@ def resize_rgb(image, height, width):
     rows = np.tensordot(wy, image.astype(np.float64), axes=(1, 0))   # [height, W, C]
     out = np.tensordot(rows, wx, axes=(1, 1)).transpose(0, 2, 1)    # [height, width, C]
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+# Range of the float image inputs, by model file name (first match wins), as MediaPipe's graphs
+# feed each model (ImageToTensorCalculator's output_tensor_float_range): the face detectors take
+# [-1, 1]; the landmark, palm, recrop and segmentation models take [0, 1].
+FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
+DEFAULT_FLOAT_RANGE = (0.0, 1.0)
+
+
+def float_range(model_file):
+    """(low, high) of the float input of the shared model named model_file."""
+    import fnmatch  # pylint: disable=import-outside-toplevel
+    for pattern, value in FLOAT_RANGES:
+        if fnmatch.fnmatch(model_file, pattern):
+            return value
+    return DEFAULT_FLOAT_RANGE

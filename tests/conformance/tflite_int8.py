@@ -40,18 +40,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import photos  # noqa: E402  pylint: disable=wrong-import-position
 
-# As conformance.py: the face detectors take [-1, 1], the other models [0, 1].
-FLOAT_RANGES = [("*face_detection*", (-1.0, 1.0))]
-DEFAULT_FLOAT_RANGE = (0.0, 1.0)
 SKIP = ["coral__*"]  # already quantized (uint8)
 UNIT_BAR = 1
-
-
-def float_range(name):
-    for pattern, value in FLOAT_RANGES:
-        if fnmatch.fnmatch(name, pattern):
-            return value
-    return DEFAULT_FLOAT_RANGE
 
 
 def prepare_for_quantizer(src, dst):
@@ -123,7 +113,7 @@ def float_inputs(model_path, name, photo_paths):
     it = Interpreter(model_path=model_path)
     detail = it.get_input_details()[0]
     h, w = int(detail["shape"][1]), int(detail["shape"][2])
-    lo, hi = float_range(name)
+    lo, hi = photos.float_range(name)
     return [photos.resize_rgb(photos.load_rgb(p), h, w).astype(np.float32)[None] / 255.0 *
             (hi - lo) + lo for p in photo_paths]
 
