@@ -42,7 +42,7 @@ class XnnMaxPool : public XnnOp {
     const uint32_t fw = uint32_t(o->filter_w());
     const uint32_t sh = uint32_t(o->stride_h());
     const uint32_t sw = uint32_t(o->stride_w());
-    if (in.dtype == ERT_I8 || in.dtype == ERT_U8) {
+    if (quantized) {
       int32_t lo = 0;
       int32_t hi = 0;
       if (in.dtype == ERT_I8) {
